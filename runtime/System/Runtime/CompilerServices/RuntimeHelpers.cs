@@ -1,0 +1,19 @@
+namespace System.Runtime.CompilerServices
+{
+    public static class RuntimeHelpers
+    {
+        // ilc places the data of `static ReadOnlySpan<byte> X => new byte[] { ... }` in .rodata and
+        // uses this only for array initializers, which is allowed at boot.
+        [Intrinsic]
+        public static void InitializeArray(Array array, RuntimeFieldHandle fldHandle) =>
+            Internal.Runtime.Panic.Fail("array initializer not expanded by ilc");
+
+        public static int OffsetToStringData => 8;
+
+        [Intrinsic]
+        public static bool IsReferenceOrContainsReferences<T>() => false;
+
+        [Intrinsic]
+        public static ReadOnlySpan<T> CreateSpan<T>(RuntimeFieldHandle fldHandle) => default;
+    }
+}
