@@ -86,9 +86,12 @@ void rt_fail_body_removed(void) { rt_panic("code removed by the compiler was cal
 void RhpFallbackFailFast(void) { rt_panic("fail fast", CALLER()); }
 void RhpThrowEx(void *exception) { (void)exception; rt_panic("exception thrown", CALLER()); }
 
-/* ilc emits ARM EHABI unwind tables that reference this personality routine; nothing unwinds
- * here (no exceptions), and the linker script discards the tables. */
+/* ilc emits ARM EHABI unwind tables that reference these personality routines; nothing unwinds
+ * here (no exceptions) and the linker script discards the tables. Defining them keeps libgcc's
+ * unwinder out of the image. */
 void __aeabi_unwind_cpp_pr0(void) { rt_panic("unwind", CALLER()); }
+void __aeabi_unwind_cpp_pr1(void) __attribute__((alias("__aeabi_unwind_cpp_pr0")));
+void __aeabi_unwind_cpp_pr2(void) __attribute__((alias("__aeabi_unwind_cpp_pr0")));
 
 /* Integer division for the System.Math division helpers (runtime/System/Math.cs): with -mcpu=cortex-m7 gcc
  * emits sdiv/udiv for 32 bits; 64 bits go to libgcc's __aeabi_ldivmod/__aeabi_uldivmod. */

@@ -18,9 +18,10 @@ extern uint32_t __data_load[], __data_start[], __data_end[], __bss_start[], __bs
 
 /* Managed entry (firmware/Program.cs) and the runtime's fault report (runtime/Internal/Runtime/Panic.cs). */
 void firmware_main(void);
+void rt_initialize_modules(void);
 void rt_panic_fault(const char *what, const uint32_t *frame, uint32_t cfsr, uint32_t hfsr, uint32_t fault_address);
 
-volatile uint32_t rt_millis;
+static volatile uint64_t rt_millis;
 
 void Reset_Handler(void)
 {
@@ -29,12 +30,27 @@ void Reset_Handler(void)
     /* Full access to CP10/CP11 (the FPU) before any managed code: ilc's code uses VFP registers. */
     SCB_CPACR |= 0xFu << 20;
     __asm volatile("dsb\n isb" ::: "memory");
+    rt_initialize_modules();
     firmware_main();
     rt_panic_fault("firmware_main returned", 0, 0, 0, 0);
 }
 
 void SysTick_Handler(void) { rt_millis++; }
-uint32_t rt_uptime_ms(void) { return rt_millis; }
+
+/* A 64-bit count cannot be read in one load: read it with the tick interrupt held off. */
+uint64_t rt_uptime_ms(void)
+{
+    uint32_t primask;
+    __asm volatile("mrs %0, primask\n cpsid i" : "=r"(primask) :: "memory");
+    uint64_t now = rt_millis;
+    __asm volatile("msr primask, %0" :: "r"(primask) : "memory");
+    return now;
+}
+
+/* Sleep until the next interrupt (SysTick wakes the loop at least every millisecond). */
+void rt_wait_for_interrupt(void) { __asm volatile("dsb\n wfi" ::: "memory"); }
+void rt_dsb(void) { __asm volatile("dsb" ::: "memory"); }
+void rt_isb(void) { __asm volatile("isb" ::: "memory"); }
 
 /* Halt (QEMU: a test reads the panic line, then ends QEMU) or reset (the board). */
 void rt_halt(void)

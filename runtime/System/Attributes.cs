@@ -44,6 +44,7 @@ namespace System.Runtime.CompilerServices
     public sealed class IsReadOnlyAttribute : Attribute { }
     public sealed class IsUnmanagedAttribute : Attribute { }
     public sealed class IsExternalInit { }
+    public static class IsVolatile { }
     public sealed class RequiresLocationAttribute : Attribute { }
     public sealed class ScopedRefAttribute : Attribute { }
     public sealed class NullableAttribute : Attribute

@@ -7,6 +7,8 @@ namespace System
         public static Type GetTypeFromHandle(RuntimeTypeHandle handle) => null;
     }
 
+    internal sealed class RuntimeType : Type { }
+
     public struct RuntimeTypeHandle { private IntPtr _value; }
     public struct RuntimeMethodHandle { private IntPtr _value; }
     public struct RuntimeFieldHandle { private IntPtr _value; }

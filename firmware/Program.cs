@@ -1,0 +1,78 @@
+using System.Runtime.InteropServices;
+using ChargePoint.Boards;
+using ChargePoint.Core;
+using ChargePoint.Core.Logging;
+using ChargePoint.Core.Scheduling;
+using ChargePoint.Drivers;
+using Internal.Runtime;
+
+namespace ChargePoint
+{
+    // Boot, wire-up and the main loop. Every object the firmware uses is made here, before the
+    // heap is sealed; after that nothing allocates (an allocation would panic).
+    public static unsafe class Program
+    {
+        // The fixed sizes of the firmware, in one place.
+        public const int TaskCapacity = 8;
+        public const int LogLineCapacity = 256;
+        public const long StatusPeriodMilliseconds = 60000;
+
+#if BOARD_STM32F769I_DISCO
+        private static Stm32f769iDisco s_board;
+        private static void WritePanicByte(byte value) => s_board.ConsoleUart.WriteByte(value);
+        private static Stm32f769iDisco CreateBoard() => new Stm32f769iDisco();
+#else
+        private static Mps2An500 s_board;
+        private static void WritePanicByte(byte value) => s_board.ConsoleUart.WriteByte(value);
+        private static Mps2An500 CreateBoard() => new Mps2An500();
+#endif
+
+        [UnmanagedCallersOnly(EntryPoint = "firmware_main")]
+        private static void Main()
+        {
+            s_board = CreateBoard();
+            s_board.Initialize();
+            Panic.SetConsole(&WritePanicByte);
+
+            ISerialOut console = s_board.Console;
+            // The Zephyr sample's first two lines (printk, not the logger).
+            Print(console, "*** Booting " + BuildInfo.ProjectName + " " + BuildInfo.Version + " ***\r\n");
+            Print(console, "OCPP sample " + s_board.Name + "\r\n");
+
+            var log = new Logger(s_board.Clock, console, LogLineCapacity);
+            var scheduler = new Scheduler(s_board.Clock, TaskCapacity);
+
+            var status = new StatusReport(log, scheduler);
+            int statusTask = scheduler.Add("status", status);
+            scheduler.Every(statusTask, StatusPeriodMilliseconds, StatusPeriodMilliseconds);
+
+#if SELFTEST
+            SelfTest.BeforeSeal(log, scheduler);
+#endif
+            log.Begin(LogLevel.Info, "main").Append("Board ").Append(s_board.Name)
+                .Append(", core clock ").Append(s_board.CoreClockHz).Append(" Hz").End();
+            Heap.Seal();
+            scheduler.Start();
+            log.Begin(LogLevel.Info, "main").Append("Heap sealed: ").Append(Heap.Used).Append(" of ")
+                .Append(Heap.Size).Append(" bytes used").End();
+            log.Begin(LogLevel.Info, "main").Append("Scheduler started: ").Append(scheduler.Count)
+                .Append(" of ").Append(scheduler.Capacity).Append(" tasks").End();
+#if SELFTEST
+            SelfTest.AfterSeal(log, scheduler);
+#endif
+
+            while (true)
+            {
+                if (scheduler.RunDue() == 0 && scheduler.MillisecondsUntilNextWake() > 0)
+                    Native.WaitForInterrupt();
+            }
+        }
+
+        private static void Print(ISerialOut output, string text)
+        {
+            System.Span<byte> buffer = stackalloc byte[128];
+            int length = Utf8.Encode(text, buffer);
+            output.Write(buffer.Slice(0, length));
+        }
+    }
+}
