@@ -24,36 +24,53 @@ arm-none-eabi-size -A -d "$elf" | awk -v elf="$elf" '
             size[".data"] + size[".bss"] + size[".heap"] + size[".stack"], size[".data"] + size[".bss"], size[".heap"], size[".stack"]
     }'
 
-# One row per address (aliases share one), attributed by name.
-arm-none-eabi-nm -S -t d --defined-only "$elf" | awk -v native="$native_symbols" '
+# ilc's symbols carry no sizes: a symbol's size is the gap to the next symbol in its section.
+# Aliases (several names at one address) count once, under the most telling name.
+{
+    arm-none-eabi-size -A -d "$elf" | awk '$1 ~ /^\.(text|data|bss)$/ { printf "S %s %s %s\n", $1, $3, $2 }'
+    arm-none-eabi-nm -n -t d --defined-only "$elf" | awk 'NF == 3 { printf "Y %s %s %s\n", $1, $2, $3 }'
+} | awk -v native="$native_symbols" '
     BEGIN { n = split(native, list, " "); for (i = 1; i <= n; i++) isnative[list[i]] = 1 }
-    NF == 4 {
-        addr = $1; sz = $2 + 0; kind = $3; sym = $4
-        if (sz == 0 || kind ~ /[aAN]/) next
-        if (sym ~ /^_fram0/ || sym ~ /\$thunk$/ && 0) next
-        if (addr in seen) next
-        seen[addr] = 1
-        name = sym; sub(/^_ZTV[0-9]+/, "", name)
-        if (sym in isnative) comp = "native"
-        else if (name ~ /^firmware_ChargePoint_Core_/) comp = "Core"
-        else if (name ~ /^firmware_ChargePoint_Drivers_/) comp = "Drivers"
-        else if (name ~ /^firmware_ChargePoint_Boards_/) comp = "Boards"
-        else if (name ~ /^firmware_/ || sym == "firmware_main") comp = "firmware root"
-        else if (name ~ /^corelib_/ || sym ~ /^rt_/) comp = "runtime"
-        else if (sym ~ /^_ZTV/) comp = "runtime"
-        else if (sym ~ /^__Str_/ || sym ~ /^__/ || sym ~ /^_/ || sym ~ /\$thunk$/) comp = "ilc data"
-        else comp = "C library"
-        region = (kind ~ /[tTrR]/) ? "flash" : (kind ~ /[dD]/ ? "data" : "bss")
-        total[comp, region] += sz
-        comps[comp] = 1
+    function marker(sym) {
+        return sym ~ /^_fram0/ || sym ~ /^__(data|bss|heap|stack|modules)_(start|end|load|top|bottom)$/ || sym ~ /^(STACK_SIZE|__security_cookie_end)$/ || sym ~ /^\$[atd]/
+    }
+    function component(sym,   name) {
+        name = sym; sub(/^_ZTV[0-9]+/, "", name); sub(/^__(InterfaceDispatchMap|InterfaceDispatchCell|GCSTATICS|NONGCSTATICS|writableData)_?/, "", name)
+        if (sym in isnative) return "native"
+        if (name ~ /^firmware_ChargePoint_Core_/) return "Core"
+        if (name ~ /^firmware_ChargePoint_Drivers_/) return "Drivers"
+        if (name ~ /^firmware_ChargePoint_Boards_/) return "Boards"
+        if (name ~ /^firmware_/) return "firmware root"
+        if (name ~ /^corelib_/ || sym ~ /^_ZTV/ || name ~ /^(String|Object|Array)__/) return "runtime"
+        if (sym ~ /^__Str_/) return "strings"
+        if (sym ~ /^_/ || sym ~ /\$thunk$/) return "ilc data"
+        return "C library"
+    }
+    $1 == "S" { sec[++ns] = $2; lo[ns] = $3; hi[ns] = $3 + $4; next }
+    $1 == "Y" {
+        addr = $2 + 0; sym = $4
+        if (marker(sym)) next
+        s = 0
+        for (i = 1; i <= ns; i++) if (addr >= lo[i] && addr < hi[i]) s = i
+        if (s == 0) next
+        if (addr == last_addr && s == last_sec) next
+        count++; a[count] = addr; c[count] = component(sym); in_sec[count] = s
+        last_addr = addr; last_sec = s
     }
     END {
-        printf "  %-14s %8s %8s %8s   (flash = code/rodata + data image; ram = data + bss)\n", "component", "flash", "ram", "data"
-        order = "runtime Core Drivers Boards firmware_root native C_library ilc_data"
+        for (k = 1; k <= count; k++) {
+            s = in_sec[k]
+            end = (k < count && in_sec[k + 1] == s) ? a[k + 1] : hi[s]
+            sz = end - a[k]
+            region = sec[s] == ".text" ? "flash" : (sec[s] == ".data" ? "data" : "bss")
+            total[c[k], region] += sz; comps[c[k]] = 1
+        }
+        printf "  %-14s %8s %8s   (flash: code, constants and the .data image; ram: .data + .bss)\n", "component", "flash", "ram"
+        order = "runtime Core Drivers Boards firmware_root native C_library strings ilc_data"
         n = split(order, names, " ")
         for (i = 1; i <= n; i++) {
-            c = names[i]; gsub(/_/, " ", c)
-            if (!(c in comps)) continue
-            printf "  %-14s %8d %8d %8d\n", c, total[c, "flash"] + total[c, "data"], total[c, "data"] + total[c, "bss"], total[c, "data"]
+            comp = names[i]; gsub(/_/, " ", comp)
+            if (!(comp in comps)) continue
+            printf "  %-14s %8d %8d\n", comp, total[comp, "flash"] + total[comp, "data"], total[comp, "data"] + total[comp, "bss"]
         }
     }'

@@ -1,0 +1,36 @@
+using System;
+using System.IO;
+using Xunit;
+
+namespace ChargePoint.Tests.Emulator
+{
+    // The STM32F769I-DISCO image cannot run here; check what would make it not boot at all.
+    [Trait("Category", "Emulator")]
+    public class BoardImageTests
+    {
+        [Fact]
+        public void Stm32_image_starts_with_its_vector_table_in_flash()
+        {
+            string elf = Repo.Image("stm32f769i-disco");
+            var symbols = Repo.Symbols(elf);
+            Assert.Equal(0x08000000u, symbols["vector_table"].Start);
+
+            byte[] bin = File.ReadAllBytes(Path.ChangeExtension(elf, ".bin"));
+            uint initialStack = BitConverter.ToUInt32(bin, 0);
+            uint reset = BitConverter.ToUInt32(bin, 4);
+            Assert.Equal(0x20080000u, initialStack); // top of the 512 KiB SRAM
+            Assert.Equal(symbols["Reset_Handler"].Start | 1, reset); // Thumb bit set
+            Assert.InRange(bin.Length, 1, 2 * 1024 * 1024);
+        }
+
+        [Fact]
+        public void Mps2_image_starts_with_its_vector_table_at_zero()
+        {
+            string elf = Repo.Image("mps2-an500");
+            var symbols = Repo.Symbols(elf);
+            Assert.Equal(0u, symbols["vector_table"].Start);
+            byte[] bin = File.ReadAllBytes(Path.ChangeExtension(elf, ".bin"));
+            Assert.Equal(symbols["__stack_top"].Start, BitConverter.ToUInt32(bin, 0));
+        }
+    }
+}
