@@ -8,7 +8,8 @@
 #   make size | clean | test
 #
 # BOARD: mps2-an500 (default, QEMU) or stm32f769i-disco.
-# VARIANT: empty, or selftest (adds firmware/SelfTest.cs; used by the emulator tests).
+# VARIANT: empty; selftest (adds firmware/SelfTest.cs, for the emulator tests); or bare (boot and
+#          banner only: the size of the runtime floor).
 
 BOARD   ?= mps2-an500
 VARIANT ?=
@@ -20,8 +21,8 @@ BOARDS := mps2-an500 stm32f769i-disco
 ifeq ($(filter $(BOARD),$(BOARDS)),)
 $(error BOARD=$(BOARD) is not one of: $(BOARDS))
 endif
-ifneq ($(filter-out selftest,$(VARIANT)),)
-$(error VARIANT=$(VARIANT) is not empty or selftest)
+ifneq ($(filter-out selftest bare,$(VARIANT)),)
+$(error VARIANT=$(VARIANT) is not empty, selftest or bare)
 endif
 
 ifeq ($(BOARD),stm32f769i-disco)
@@ -144,8 +145,8 @@ images:
 	@$(MAKE) --no-print-directory BOARD=stm32f769i-disco
 
 test: images
-	dotnet test tests/ChargePoint.Tests.csproj --nologo -v quiet
+	@tools/run-tests.sh
 
-# Only the fast host tests (no QEMU).
+# Only the fast host tests (no QEMU, no cross toolchain).
 test-host:
-	dotnet test tests/ChargePoint.Tests.csproj --nologo -v quiet --filter "Category!=Emulator"
+	@tools/run-tests.sh --filter "Category!=Emulator"

@@ -37,7 +37,13 @@ namespace ChargePoint
             ISerialOut console = s_board.Console;
             // The Zephyr sample's first two lines (printk, not the logger).
             Print(console, "*** Booting " + BuildInfo.ProjectName + " " + BuildInfo.Version + " ***\r\n");
-            Print(console, "OCPP sample " + s_board.Name + "\r\n");
+            Print(console, "OCPP sample ");
+            Print(console, s_board.Name);
+            Print(console, "\r\n");
+#if BARE
+            // The runtime floor (make VARIANT=bare): boot, banner, nothing else.
+            while (true) Native.WaitForInterrupt();
+#else
 
             var log = new Logger(s_board.Clock, console, LogLineCapacity);
             var scheduler = new Scheduler(s_board.Clock, TaskCapacity);
@@ -66,13 +72,23 @@ namespace ChargePoint
                 if (scheduler.RunDue() == 0 && scheduler.MillisecondsUntilNextWake() > 0)
                     Native.WaitForInterrupt();
             }
+#endif
         }
 
+        // printk's role: ASCII text straight to the console, before the logger exists.
         private static void Print(ISerialOut output, string text)
         {
-            System.Span<byte> buffer = stackalloc byte[128];
-            int length = Utf8.Encode(text, buffer);
-            output.Write(buffer.Slice(0, length));
+            System.Span<byte> buffer = stackalloc byte[64];
+            int at = 0;
+            for (int i = 0; i < text.Length; i++)
+            {
+                buffer[at++] = text[i] < 128 ? (byte)text[i] : (byte)'?';
+                if (at == buffer.Length || i == text.Length - 1)
+                {
+                    output.Write(buffer.Slice(0, at));
+                    at = 0;
+                }
+            }
         }
     }
 }

@@ -197,6 +197,6 @@ namespace System
     internal static class ThrowHelper
     {
         internal static void ThrowIndexOutOfRange() => Internal.Runtime.CompilerHelpers.ThrowHelpers.ThrowIndexOutOfRangeException();
-        internal static void ThrowArgumentOutOfRange() => Internal.Runtime.Panic.Fail("argument out of range");
+        internal static void ThrowArgumentOutOfRange() => Internal.Runtime.CompilerHelpers.ThrowHelpers.ThrowArgumentOutOfRangeException();
     }
 }

@@ -51,17 +51,15 @@ namespace Internal.Runtime
             while (*what != 0) Put((char)*what++);
             if (frame != null)
             {
-                PutText(" pc="); PutHex(frame[6]);
-                PutText(" lr="); PutHex(frame[5]);
-                PutText(" xpsr="); PutHex(frame[7]);
-                PutText("\r\n  r0="); PutHex(frame[0]);
-                PutText(" r1="); PutHex(frame[1]);
-                PutText(" r2="); PutHex(frame[2]);
-                PutText(" r3="); PutHex(frame[3]);
-                PutText(" r12="); PutHex(frame[4]);
-                PutText("\r\n  cfsr="); PutHex(cfsr);
-                PutText(" hfsr="); PutHex(hfsr);
-                PutText(" address="); PutHex(faultAddress);
+                // One table-driven loop instead of a call pair per register keeps this small.
+                uint* values = stackalloc uint[] { frame[6], frame[5], frame[7], frame[0], frame[1], frame[2], frame[3], frame[4], cfsr, hfsr, faultAddress };
+                string layout = " pc=| lr=| xpsr=|\r\n  r0=| r1=| r2=| r3=| r12=|\r\n  cfsr=| hfsr=| address=|";
+                int field = 0;
+                for (int i = 0; i < layout.Length; i++)
+                {
+                    if (layout[i] == '|') PutHex(values[field++]);
+                    else Put(layout[i]);
+                }
             }
             else if (cfsr != 0)
             {
