@@ -55,6 +55,7 @@ namespace ChargePoint.Boards
             Mmio.WaitFor(RccCr, 1u << 17, 1u << 17);             // HSERDY
 
             Mmio.SetBits(RccApb1Enr, 1u << 28);                  // PWREN
+            Mmio.Read32(RccApb1Enr);                             // RM0410 5.2: let the clock enable take effect
             Mmio.Modify(PwrCr1, 3u << 14, 3u << 14);             // VOS = scale 1
 
             Mmio.Write32(RccPllCfgr,
@@ -62,7 +63,8 @@ namespace ChargePoint.Boards
                 | (432u << 6)       // PLLN: 432 MHz VCO
                 | (0u << 16)        // PLLP = /2 -> 216 MHz
                 | (1u << 22)        // PLLSRC = HSE
-                | (9u << 24));      // PLLQ = /9 -> 48 MHz
+                | (9u << 24)        // PLLQ = /9 -> 48 MHz
+                | (2u << 28));      // PLLR = /2, its reset value (0 and 1 are invalid; DSI only)
             Mmio.SetBits(RccCr, 1u << 24);                       // PLLON
 
             // 216 MHz needs over-drive (RM0410 4.1.4): ODEN, wait ODRDY, ODSWEN, wait ODSWRDY.
@@ -87,6 +89,7 @@ namespace ChargePoint.Boards
         {
             Mmio.SetBits(RccAhb1Enr, 1u << 0);                   // GPIOAEN
             Mmio.SetBits(RccApb2Enr, 1u << 4);                   // USART1EN
+            Mmio.Read32(RccApb2Enr);
             Mmio.Modify(GpioABase + GpioModer, (3u << 18) | (3u << 20), (2u << 18) | (2u << 20));
             Mmio.Modify(GpioABase + GpioOspeedr, (3u << 18) | (3u << 20), (2u << 18) | (2u << 20));
             Mmio.Modify(GpioABase + GpioAfrh, (0xFu << 4) | (0xFu << 8), (7u << 4) | (7u << 8));

@@ -25,7 +25,7 @@ namespace ChargePoint.Drivers
         public void Initialize(uint kernelClockHz, uint baudRate)
         {
             Mmio.Write32(_base + Cr1, 0);
-            // RM0410 34.5.7: with OVER8 = 0, BRR = f_ck / baud, rounded.
+            // RM0410 34.5 (baud rate generation): with OVER8 = 0, BRR = f_ck / baud, rounded.
             Mmio.Write32(_base + Brr, (kernelClockHz + baudRate / 2) / baudRate);
             Mmio.Write32(_base + Cr1, Cr1Enable | Cr1ReceiverEnable | Cr1TransmitterEnable);
         }
