@@ -97,6 +97,7 @@ $(BUILD)/firmware.dll: $(FIRMWARE_SOURCES) $(BUILD)/BuildInfo.g.cs $(COREBUILD)/
 $(BUILD)/firmware.o: $(BUILD)/firmware.dll $(COREBUILD)/corelib.dll
 	@echo "ILC     $@"
 	@$(ILC) $(BUILD)/firmware.dll $(COREBUILD)/corelib.dll $(ILCFLAGS) --root:firmware -o:$@
+	@tools/class-constructors.sh $@
 
 # 4. Native code (native/).
 $(BUILD)/native/%.o: native/%.c native/board.h Makefile

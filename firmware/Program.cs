@@ -1,8 +1,10 @@
 using System.Runtime.InteropServices;
 using ChargePoint.Boards;
 using ChargePoint.Core;
+using ChargePoint.Core.Buffers;
 using ChargePoint.Core.Logging;
 using ChargePoint.Core.Scheduling;
+using ChargePoint.Core.Shell;
 using ChargePoint.Drivers;
 using Internal.Runtime;
 
@@ -16,6 +18,9 @@ namespace ChargePoint
         public const int TaskCapacity = 8;
         public const int LogLineCapacity = 256;
         public const long StatusPeriodMilliseconds = 60000;
+        public const int ConsoleInputBytes = 256;       // typed bytes waiting for the shell task
+        public const int ShellCommandCapacity = 8;
+        public const long ShellPollMilliseconds = 10;   // how often the shell drains the input ring
 
 #if BOARD_STM32F769I_DISCO
         private static Stm32f769iDisco s_board;
@@ -52,8 +57,16 @@ namespace ChargePoint
             int statusTask = scheduler.Add("status", status);
             scheduler.Every(statusTask, StatusPeriodMilliseconds, StatusPeriodMilliseconds);
 
+            var consoleInput = new ByteRing(ConsoleInputBytes);
+            var shell = new Shell(consoleInput, console, log, ShellCommandCapacity);
+            shell.Add(new UptimeCommand(s_board.Clock));
+            shell.Add(new MemCommand());
+            shell.Add(new TasksCommand(scheduler));
+            int shellTask = scheduler.Add("shell", shell);
+            scheduler.Every(shellTask, ShellPollMilliseconds, ShellPollMilliseconds);
+
 #if SELFTEST
-            SelfTest.BeforeSeal(log, scheduler);
+            SelfTest.BeforeSeal(log, scheduler, shell);
 #endif
             log.Begin(LogLevel.Info, "main").Append("Board ").Append(s_board.Name)
                 .Append(", core clock ").Append(s_board.CoreClockHz).Append(" Hz").End();
@@ -63,6 +76,8 @@ namespace ChargePoint
                 .Append(Heap.Size).Append(" bytes used").End();
             log.Begin(LogLevel.Info, "main").Append("Scheduler started: ").Append(scheduler.Count)
                 .Append(" of ").Append(scheduler.Capacity).Append(" tasks").End();
+            s_board.EnableConsoleInput(consoleInput);
+            log.Info("main", "Console ready: type help");
 #if SELFTEST
             SelfTest.AfterSeal(log, scheduler);
 #endif

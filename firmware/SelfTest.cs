@@ -1,20 +1,24 @@
 #if SELFTEST
 using System;
+using System.Runtime;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using ChargePoint.Core;
 using ChargePoint.Core.Logging;
 using ChargePoint.Core.Scheduling;
+using ChargePoint.Core.Shell;
 
 namespace ChargePoint
 {
-    // Built only into the self-test image (make BOARD=mps2-an500 VARIANT=selftest): proves on the
-    // device what the host tests cannot, one line per check, then ends in the sealed-heap panic.
-    // tests/Emulator reads these lines.
-    public static class SelfTest
+    // Built only into the self-test image (make VARIANT=selftest): proves on the device what the
+    // host tests cannot, one log line per check, and adds a `fault` command that triggers each
+    // failure path on demand. tests/Emulator reads these lines.
+    public static unsafe class SelfTest
     {
         // Kept in statics so the compiler cannot see through them and devirtualize or fold.
         private static IClock s_clock;
         private static Shape[] s_shapes;
-        private static object s_sink;
+        private static IReading[] s_readings;
         private static int s_failures;
 
         private sealed class FakeClock : IClock
@@ -60,15 +64,88 @@ namespace ChargePoint
             int IReading.Voltage() => 400;
         }
 
-        private static IReading[] s_readings;
-
         private sealed class CountingTask : ITask
         {
             public int Runs;
             public void Run(long nowMilliseconds) => Runs++;
         }
 
-        public static void BeforeSeal(Logger log, Scheduler scheduler)
+        // ---- static data --------------------------------------------------------------------
+        // A constant table: ilc keeps the bytes in .rodata (flash); the span points straight at them.
+        private static ReadOnlySpan<byte> Crc8Table => new byte[]
+        {
+            0x00, 0x07, 0x0E, 0x09, 0x1C, 0x1B, 0x12, 0x15, 0x38, 0x3F, 0x36, 0x31, 0x24, 0x23, 0x2A, 0x2D,
+        };
+
+        // A static with an initializer ilc evaluates at compile time (preinitialized data).
+        private static readonly int[] s_powersOfTen = { 1, 10, 100, 1000, 10000, 100000 };
+
+        // A static constructor ilc cannot evaluate (it calls C): it runs at boot, before the heap is
+        // sealed (native/modules.c), never lazily. It allocates, which only boot may do.
+        private static class BootTable
+        {
+            public static readonly byte[] Checksums;
+            public static readonly uint Seed;
+
+            static BootTable()
+            {
+                Checksums = new byte[4];
+                for (int i = 0; i < Checksums.Length; i++) Checksums[i] = (byte)i;
+                Seed = Fletcher16(Checksums, 0);
+            }
+        }
+
+        // ---- C# -> C and C -> C# ------------------------------------------------------------
+        [StructLayout(LayoutKind.Sequential)]
+        private struct MeterSample
+        {
+            public uint Id;
+            public int Milliwatts;
+            public ushort Flags;
+            public ushort Connector;
+            public long EnergyWh;
+        }
+
+        private sealed class SampleTotals
+        {
+            public int Count;
+            public long Milliwatts;
+            public long EnergyWh;
+            public uint LastId;
+            public int Connector2;
+        }
+
+        // C callbacks carry a context word; here it indexes a table of receivers made at boot
+        // (the way lwIP's `arg` will name a connection slot).
+        private static SampleTotals[] s_sampleReceivers;
+
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "rt_selftest_replay_samples")]
+        private static extern int ReplaySamples(void* context, int count);
+
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "rt_selftest_fletcher16")]
+        private static extern uint NativeFletcher16(byte* data, int length, uint seed);
+
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "rt_selftest_hard_fault")]
+        private static extern void NativeHardFault();
+
+        private static uint Fletcher16(ReadOnlySpan<byte> data, uint seed)
+        {
+            fixed (byte* pointer = data)
+                return NativeFletcher16(pointer, data.Length, seed);
+        }
+
+        [UnmanagedCallersOnly(EntryPoint = "firmware_selftest_on_sample")]
+        private static void OnSample(void* context, MeterSample* sample)
+        {
+            SampleTotals totals = s_sampleReceivers[(int)context];
+            totals.Count++;
+            totals.Milliwatts += sample->Milliwatts;
+            totals.EnergyWh += sample->EnergyWh;
+            totals.LastId = sample->Id;
+            if (sample->Connector == 2) totals.Connector2++;
+        }
+
+        public static void BeforeSeal(Logger log, Scheduler scheduler, Shell shell)
         {
             // An interface call whose receiver the compiler cannot know: a fake behind IClock.
             var fake = new FakeClock { Now = 3723004005 };
@@ -120,15 +197,73 @@ namespace ChargePoint
             fake.Now = 2642000;
             fakeLog.Info("main", "Your address: 10.0.2.15");
             Check(log, "log line format", capture.Matches("[00:00:02.642,000] <inf> main: Your address: 10.0.2.15\r\n") ? 1 : 0, 1);
+
+            // C# -> C: a span (pinned: a plain pointer, no copy) and integers in, a value back.
+            ReadOnlySpan<byte> text = "abcde"u8;
+            Check(log, "C call with a span", Fletcher16(text, 0), 0xC8F0);
+
+            // C -> C#: C calls the export once per struct, with the context C# passed in.
+            s_sampleReceivers = new SampleTotals[] { new SampleTotals(), new SampleTotals() };
+            int replayed = ReplaySamples((void*)1, 5);
+            SampleTotals totals = s_sampleReceivers[1];
+            Check(log, "C calls back into C# with a struct", replayed * 1000000 + totals.Count * 10000 + totals.Milliwatts, 5053750);
+            Check(log, "callback struct fields", totals.LastId * 100 + totals.Connector2, 100402);
+            Check(log, "callback 64-bit field", totals.EnergyWh, 25000000010);
+            Check(log, "callback context selects the receiver", s_sampleReceivers[0].Count, 0);
+
+            // Static data.
+            Check(log, "constant table in flash", Crc8Table[5] + Crc8Table[15] * 256, 0x2D1B);
+            Check(log, "preinitialized static array", s_powersOfTen[5] + s_powersOfTen.Length, 100006);
+            Check(log, "static constructor ran at boot", BootTable.Checksums[3] * 100000 + BootTable.Seed, 300000 + 0x0A06);
+
+            shell.Add(new FaultCommand());
         }
 
         public static void AfterSeal(Logger log, Scheduler scheduler)
         {
             log.Begin(s_failures == 0 ? LogLevel.Info : LogLevel.Error, "selftest")
                 .Append("checks done, ").Append(s_failures).Append(" failed").End();
-            log.Info("selftest", "allocating 100 bytes after the heap was sealed (expect a panic)");
-            s_sink = new byte[100];
-            log.Error("selftest", "no panic after allocating on a sealed heap");
+        }
+
+        // fault alloc|index|null|hard: each failure path on demand, one per boot.
+        private sealed class FaultCommand : IShellCommand
+        {
+            private static object s_sink;
+            private static int[] s_small = new int[3];
+            private static SampleTotals s_missing;
+
+            public string Name => "fault";
+            public string Help => "alloc | index | null | hard: trigger that failure (self-test image)";
+
+            public void Run(ReadOnlySpan<byte> arguments, Logger reply)
+            {
+                if (Shell.Matches(arguments, "alloc"))
+                {
+                    reply.BeginText().Append("allocating 100 bytes on the sealed heap").End();
+                    s_sink = new byte[100];
+                }
+                else if (Shell.Matches(arguments, "index"))
+                {
+                    reply.BeginText().Append("reading past the end of an array").End();
+                    s_small[s_small.Length + arguments.Length - 5] = 1;
+                }
+                else if (Shell.Matches(arguments, "null"))
+                {
+                    reply.BeginText().Append("reading a field through null").End();
+                    s_small[0] = s_missing.Count;
+                }
+                else if (Shell.Matches(arguments, "hard"))
+                {
+                    reply.BeginText().Append("executing an undefined instruction with UsageFault disabled").End();
+                    NativeHardFault();
+                }
+                else
+                {
+                    reply.BeginText().Append("usage: fault alloc|index|null|hard").End();
+                    return;
+                }
+                reply.BeginText().Append("error: the fault did not stop the firmware").End();
+            }
         }
 
         private static long Divide(long a, long b) => a / b;

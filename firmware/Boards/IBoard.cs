@@ -1,4 +1,5 @@
 using ChargePoint.Core;
+using ChargePoint.Core.Buffers;
 
 namespace ChargePoint.Boards
 {
@@ -11,7 +12,13 @@ namespace ChargePoint.Boards
         ISerialOut Console { get; }
         IClock Clock { get; }
 
+        // Console receive overruns the hardware reported (bytes lost before the ring).
+        int ConsoleOverruns { get; }
+
         // Clocks, pins, console and the millisecond tick. Runs first, at boot.
         void Initialize();
+
+        // From now on every byte typed at the console goes, from its interrupt, into `received`.
+        void EnableConsoleInput(ByteRing received);
     }
 }

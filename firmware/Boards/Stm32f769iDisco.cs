@@ -1,11 +1,13 @@
+using System.Runtime.InteropServices;
 using ChargePoint.Core;
+using ChargePoint.Core.Buffers;
 using ChargePoint.Drivers;
 
 namespace ChargePoint.Boards
 {
     // STM32F769I-DISCO (UM2033): STM32F769NI, 25 MHz HSE crystal, console on USART1 (PA9 TX,
     // PA10 RX) wired to the ST-LINK virtual COM port. Register facts: RM0410 rev 5.
-    public sealed class Stm32f769iDisco : IBoard
+    public sealed unsafe class Stm32f769iDisco : IBoard
     {
         public const uint HseHz = 25000000;
         public const uint SystemClockHz = 216000000; // HSE / 25 * 432 / 2
@@ -30,6 +32,12 @@ namespace ChargePoint.Boards
         private const uint GpioAfrh = 0x24;             // RM0410 6.4.10
         private const uint Usart1Base = 0x40011000;
 
+        public const int Usart1Irq = 37; // RM0410 table 46: USART1 global interrupt
+        public const int ConsoleReceivePriority = 12; // below SysTick (0): typing never delays the tick
+
+        // The driver the interrupt handler serves (a handler has no `this`).
+        private static Stm32Usart s_consoleForInterrupt;
+
         private readonly Stm32Usart _console = new Stm32Usart(Usart1Base);
         private readonly SysTickClock _clock = new SysTickClock();
 
@@ -38,6 +46,20 @@ namespace ChargePoint.Boards
         public ISerialOut Console => _console;
         public IClock Clock => _clock;
         public Stm32Usart ConsoleUart => _console;
+
+        public int ConsoleOverruns => _console.Overruns;
+
+        public void EnableConsoleInput(ByteRing received)
+        {
+            s_consoleForInterrupt = _console;
+            _console.EnableReceiveInterrupt(received);
+            Nvic.InstallHandler(Usart1Irq, &OnConsoleReceive);
+            Nvic.SetPriority(Usart1Irq, ConsoleReceivePriority);
+            Nvic.Enable(Usart1Irq);
+        }
+
+        [UnmanagedCallersOnly]
+        private static void OnConsoleReceive() => s_consoleForInterrupt.HandleReceiveInterrupt();
 
         public void Initialize()
         {

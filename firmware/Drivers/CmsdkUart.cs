@@ -1,22 +1,30 @@
 using System;
 using ChargePoint.Core;
+using ChargePoint.Core.Buffers;
 
 namespace ChargePoint.Drivers
 {
     // ARM CMSDK APB UART (Cortex-M System Design Kit TRM, ARM DDI 0479C, 4.3 "UART"), as QEMU's
-    // mps2 machines model it. Polled transmit.
+    // mps2 machines model it. Polled transmit; receive by interrupt into a ring.
     public sealed class CmsdkUart : ISerialOut
     {
         private const uint Data = 0x000;      // DDI 0479C 4.3.2 DATA: read RX byte / write TX byte
         private const uint State = 0x004;     // STATE: bit0 TX buffer full, bit1 RX buffer full
         private const uint Control = 0x008;   // CTRL: bit0 TX enable, bit1 RX enable, bit2 TX irq, bit3 RX irq
+        private const uint InterruptClear = 0x00C; // INTSTATUS (read) / INTCLEAR (write 1): bit0 TX, bit1 RX
         private const uint BaudDivider = 0x010; // BAUDDIV: PCLK / baud, at least 16
 
         private const uint StateTxFull = 1u << 0;
+        private const uint StateRxFull = 1u << 1;
+        private const uint StateRxOverrun = 1u << 3;
         private const uint ControlTxEnable = 1u << 0;
         private const uint ControlRxEnable = 1u << 1;
+        private const uint ControlRxInterrupt = 1u << 3;
+        private const uint InterruptRx = 1u << 1;
 
         private readonly uint _base;
+        private ByteRing _received;
+        private int _overruns;
 
         public CmsdkUart(uint baseAddress) { _base = baseAddress; }
 
@@ -25,6 +33,32 @@ namespace ChargePoint.Drivers
             uint divider = peripheralClockHz / baudRate;
             Mmio.Write32(_base + BaudDivider, divider < 16 ? 16 : divider);
             Mmio.Write32(_base + Control, ControlTxEnable | ControlRxEnable);
+        }
+
+        // Bytes the hardware lost because the receive buffer was not read in time.
+        public int Overruns => _overruns;
+
+        public void EnableReceiveInterrupt(ByteRing received)
+        {
+            _received = received;
+            Mmio.SetBits(_base + Control, ControlRxInterrupt);
+        }
+
+        // Interrupt context: acknowledge first, then move every waiting byte into the ring (which
+        // counts what it must drop) and note an overrun. Acknowledging last would lose the
+        // interrupt of a byte that arrives during the drain, and with it the receiver (QEMU holds
+        // further bytes until that one is read).
+        public void HandleReceiveInterrupt()
+        {
+            Mmio.Write32(_base + InterruptClear, InterruptRx);
+            uint state;
+            while (((state = Mmio.Read32(_base + State)) & StateRxFull) != 0)
+                _received.TryWrite((byte)Mmio.Read32(_base + Data));
+            if ((state & StateRxOverrun) != 0)
+            {
+                _overruns++;
+                Mmio.Write32(_base + State, StateRxOverrun); // write 1 to clear
+            }
         }
 
         public void WriteByte(byte value)

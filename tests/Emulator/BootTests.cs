@@ -22,7 +22,7 @@ namespace ChargePoint.Tests.Emulator
         public void Image_boots_with_the_banner_then_zephyr_style_log_lines()
         {
             using var qemu = new QemuRun(Repo.Image("mps2-an500"));
-            string console = qemu.WaitFor("Scheduler started");
+            string console = qemu.WaitFor("Console ready");
             string[] lines = Lines(console);
 
             Assert.Equal("*** Booting SharpCharge v0.1.0 ***", lines[0]);
@@ -37,7 +37,7 @@ namespace ChargePoint.Tests.Emulator
                 previous = Micros(m);
             }
             Assert.Contains("<inf> main: Board mps2-an500, core clock 25000000 Hz", console);
-            Assert.Contains("<inf> main: Scheduler started: 1 of 8 tasks", console);
+            Assert.Contains("<inf> main: Scheduler started: 2 of 8 tasks", console);
             Assert.True(console.Contains("\r\n"), "lines end in CR LF like Zephyr's UART console");
         }
 

@@ -44,6 +44,13 @@ namespace ChargePoint.Tests.Emulator
             }
         }
 
+        // Types at the console: the bytes reach UART0's receive interrupt in the firmware.
+        public void Type(string text)
+        {
+            _process.StandardInput.Write(text);
+            _process.StandardInput.Flush();
+        }
+
         public string Console
         {
             get { lock (_gate) return _console.ToString(); }

@@ -36,6 +36,15 @@ namespace ChargePoint.Core.Logging
             return new LogLine(this);
         }
 
+        // A line without the timestamp prefix, always written (command replies, like Zephyr's
+        // shell output between log lines).
+        public LogLine BeginText()
+        {
+            _truncated = false;
+            _length = 0;
+            return new LogLine(this);
+        }
+
         public void Info(string module, string message) => Begin(LogLevel.Info, module).Append(message).End();
         public void Warning(string module, string message) => Begin(LogLevel.Warning, module).Append(message).End();
         public void Error(string module, string message) => Begin(LogLevel.Error, module).Append(message).End();

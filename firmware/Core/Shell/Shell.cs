@@ -1,0 +1,149 @@
+using System;
+using ChargePoint.Core.Buffers;
+using ChargePoint.Core.Logging;
+using ChargePoint.Core.Scheduling;
+
+namespace ChargePoint.Core.Shell
+{
+    // A small command line on the console. The receive interrupt puts bytes in `input`; this task
+    // drains it, echoes what is typed (backspace erases), and on Enter runs the command whose
+    // name matches the first word exactly. The command table is fixed at boot.
+    public sealed class Shell : ITask
+    {
+        public const int MaxLineLength = 79;
+
+        private readonly ByteRing _input;
+        private readonly ISerialOut _echo;
+        private readonly Logger _reply;
+        private readonly IShellCommand[] _commands;
+        private readonly byte[] _line = new byte[MaxLineLength];
+        private int _length;
+        private int _count;
+        private bool _tooLong;
+        private bool _lastWasReturn;
+
+        public Shell(ByteRing input, ISerialOut echo, Logger reply, int commandCapacity)
+        {
+            _input = input;
+            _echo = echo;
+            _reply = reply;
+            _commands = new IShellCommand[commandCapacity];
+        }
+
+        public int CommandCount => _count;
+
+        // Boot only. False when the table is full.
+        public bool Add(IShellCommand command)
+        {
+            if (_count == _commands.Length) return false;
+            _commands[_count++] = command;
+            return true;
+        }
+
+        public void Run(long nowMilliseconds)
+        {
+            while (_input.TryRead(out byte value))
+                Accept(value);
+        }
+
+        private void Accept(byte value)
+        {
+            bool isReturn = value == (byte)'\r' || value == (byte)'\n';
+            if (isReturn)
+            {
+                // CR LF (or LF CR) from a terminal is one Enter.
+                bool second = _lastWasReturn && _length == 0 && !_tooLong;
+                _lastWasReturn = true;
+                if (second) return;
+                Echo("\r\n"u8);
+                Execute();
+                return;
+            }
+            _lastWasReturn = false;
+
+            if (value == 0x08 || value == 0x7F) // backspace, delete
+            {
+                if (_length > 0)
+                {
+                    _length--;
+                    Echo("\b \b"u8);
+                }
+                return;
+            }
+            if (value < 0x20) return; // other control characters are ignored
+
+            if (_length == _line.Length)
+            {
+                _tooLong = true;
+                return;
+            }
+            _line[_length++] = value;
+            Span<byte> one = stackalloc byte[1];
+            one[0] = value;
+            _echo.Write(one);
+        }
+
+        private void Echo(ReadOnlySpan<byte> text) => _echo.Write(text);
+
+        private void Execute()
+        {
+            ReadOnlySpan<byte> line = Trim(new ReadOnlySpan<byte>(_line, 0, _length));
+            bool tooLong = _tooLong;
+            _length = 0;
+            _tooLong = false;
+            if (tooLong)
+            {
+                _reply.BeginText().Append("error: line longer than ").Append(MaxLineLength).Append(" characters, ignored").End();
+                return;
+            }
+            if (line.IsEmpty) return;
+
+            int space = line.IndexOf((byte)' ');
+            ReadOnlySpan<byte> name = space < 0 ? line : line.Slice(0, space);
+            ReadOnlySpan<byte> arguments = space < 0 ? ReadOnlySpan<byte>.Empty : Trim(line.Slice(space + 1));
+
+            if (Matches(name, "help"))
+            {
+                ListCommands();
+                return;
+            }
+            for (int i = 0; i < _count; i++)
+            {
+                if (Matches(name, _commands[i].Name))
+                {
+                    _commands[i].Run(arguments, _reply);
+                    return;
+                }
+            }
+            _reply.BeginText().Append("error: unknown command \"").Append(name).Append("\", type help").End();
+        }
+
+        private void ListCommands()
+        {
+            _reply.BeginText().Append("  help      list the commands").End();
+            for (int i = 0; i < _count; i++)
+            {
+                LogLine line = _reply.BeginText().Append("  ").Append(_commands[i].Name);
+                for (int pad = _commands[i].Name.Length; pad < 10; pad++) line = line.Append(" ");
+                line.Append(_commands[i].Help).End();
+            }
+        }
+
+        // Exact, whole-word comparison (never a prefix match).
+        public static bool Matches(ReadOnlySpan<byte> word, string name)
+        {
+            if (word.Length != name.Length) return false;
+            for (int i = 0; i < word.Length; i++)
+                if (word[i] != name[i]) return false;
+            return true;
+        }
+
+        public static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> text)
+        {
+            int start = 0, end = text.Length;
+            while (start < end && text[start] == (byte)' ') start++;
+            while (end > start && text[end - 1] == (byte)' ') end--;
+            return text.Slice(start, end - start);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using System;
+using System.Text.RegularExpressions;
+using Xunit;
+
+namespace ChargePoint.Tests.Emulator
+{
+    // Bytes typed into QEMU's UART0 go through the C# receive interrupt handler into a ring; the
+    // shell task drains it and answers. Runs on the normal image.
+    [Trait("Category", "Emulator")]
+    public class ShellTests
+    {
+        private static string Ask(QemuRun qemu, string command, string answerContains)
+        {
+            qemu.Type(command + "\r");
+            return qemu.WaitFor(answerContains);
+        }
+
+        [Fact]
+        public void Console_commands_answer_through_the_receive_interrupt()
+        {
+            using var qemu = new QemuRun(Repo.Image("mps2-an500"));
+            qemu.WaitFor("Console ready: type help");
+
+            string console = Ask(qemu, "uptime", "uptime 00:");
+            Assert.Matches(@"uptime\r\nuptime 00:00:\d{2}\.\d{3} \(\d+ ms\)\r\n", console);
+
+            console = Ask(qemu, "mem", "free of");
+            Match m = Regex.Match(console, @"heap (\d+) bytes used, (\d+) free of (\d+), sealed\r\n");
+            Assert.True(m.Success, console);
+            Assert.Equal(long.Parse(m.Groups[3].Value), long.Parse(m.Groups[1].Value) + long.Parse(m.Groups[2].Value));
+
+            console = Ask(qemu, "tasks", "shell: ");
+            Assert.Contains("2 of 8 tasks\r\n", console);
+            Assert.Matches(@"  status: \d+ runs, next in \d+ ms\r\n", console);
+
+            console = Ask(qemu, "reboot now", "unknown command");
+            Assert.Contains("error: unknown command \"reboot\", type help\r\n", console);
+
+            console = Ask(qemu, "help", "  tasks ");
+            foreach (string name in new[] { "help", "uptime", "mem", "tasks" })
+                Assert.Matches($@"\r\n  {name} +\S", console);
+        }
+
+        [Fact]
+        public void Typing_is_echoed_and_backspace_erases()
+        {
+            using var qemu = new QemuRun(Repo.Image("mps2-an500"));
+            qemu.WaitFor("Console ready");
+            qemu.Type("memx\b\r");
+            string console = qemu.WaitFor("free of");
+            Assert.Contains("memx\b \b\r\n", console);
+            Assert.DoesNotContain("unknown command", console);
+        }
+    }
+}
