@@ -41,10 +41,10 @@ namespace ChargePoint
 
             ISerialOut console = s_board.Console;
             // The Zephyr sample's first two lines (printk, not the logger).
-            Print(console, "*** Booting " + BuildInfo.ProjectName + " " + BuildInfo.Version + " ***\r\n");
-            Print(console, "OCPP sample ");
-            Print(console, s_board.Name);
-            Print(console, "\r\n");
+            console.Write(BuildInfo.Banner);
+            console.Write("OCPP sample "u8);
+            console.Write(s_board.Name);
+            console.Write("\r\n"u8);
 #if BARE
             // The runtime floor (make VARIANT=bare): boot, banner, nothing else.
             while (true) Native.WaitForInterrupt();
@@ -54,7 +54,7 @@ namespace ChargePoint
             var scheduler = new Scheduler(s_board.Clock, TaskCapacity);
 
             var status = new StatusReport(log, scheduler);
-            int statusTask = scheduler.Add("status", status);
+            int statusTask = scheduler.Add(status);
             scheduler.Every(statusTask, StatusPeriodMilliseconds, StatusPeriodMilliseconds);
 
             var consoleInput = new ByteRing(ConsoleInputBytes);
@@ -62,22 +62,22 @@ namespace ChargePoint
             shell.Add(new UptimeCommand(s_board.Clock));
             shell.Add(new MemCommand());
             shell.Add(new TasksCommand(scheduler));
-            int shellTask = scheduler.Add("shell", shell);
+            int shellTask = scheduler.Add(shell);
             scheduler.Every(shellTask, ShellPollMilliseconds, ShellPollMilliseconds);
 
 #if SELFTEST
             SelfTest.BeforeSeal(log, scheduler, shell);
 #endif
-            log.Begin(LogLevel.Info, "main").Append("Board ").Append(s_board.Name)
-                .Append(", core clock ").Append(s_board.CoreClockHz).Append(" Hz").End();
+            log.Begin(LogLevel.Info, "main"u8).Append("Board "u8).Append(s_board.Name)
+                .Append(", core clock "u8).Append(s_board.CoreClockHz).Append(" Hz"u8).End();
             Heap.Seal();
             scheduler.Start();
-            log.Begin(LogLevel.Info, "main").Append("Heap sealed: ").Append(Heap.Used).Append(" of ")
-                .Append(Heap.Size).Append(" bytes used").End();
-            log.Begin(LogLevel.Info, "main").Append("Scheduler started: ").Append(scheduler.Count)
-                .Append(" of ").Append(scheduler.Capacity).Append(" tasks").End();
+            log.Begin(LogLevel.Info, "main"u8).Append("Heap sealed: "u8).Append(Heap.Used).Append(" of "u8)
+                .Append(Heap.Size).Append(" bytes used"u8).End();
+            log.Begin(LogLevel.Info, "main"u8).Append("Scheduler started: "u8).Append(scheduler.Count)
+                .Append(" of "u8).Append(scheduler.Capacity).Append(" tasks"u8).End();
             s_board.EnableConsoleInput(consoleInput);
-            log.Info("main", "Console ready: type help");
+            log.Info("main"u8, "Console ready: type help"u8);
 #if SELFTEST
             SelfTest.AfterSeal(log, scheduler);
 #endif
@@ -88,22 +88,6 @@ namespace ChargePoint
                     Native.WaitForInterrupt();
             }
 #endif
-        }
-
-        // printk's role: ASCII text straight to the console, before the logger exists.
-        private static void Print(ISerialOut output, string text)
-        {
-            System.Span<byte> buffer = stackalloc byte[64];
-            int at = 0;
-            for (int i = 0; i < text.Length; i++)
-            {
-                buffer[at++] = text[i] < 128 ? (byte)text[i] : (byte)'?';
-                if (at == buffer.Length || i == text.Length - 1)
-                {
-                    output.Write(buffer.Slice(0, at));
-                    at = 0;
-                }
-            }
         }
     }
 }

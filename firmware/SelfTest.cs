@@ -67,11 +67,13 @@ namespace ChargePoint
         private sealed class CountingTask : ITask
         {
             public int Runs;
+            public ReadOnlySpan<byte> Name => "count"u8;
             public void Run(long nowMilliseconds) => Runs++;
         }
 
         // ---- static data --------------------------------------------------------------------
-        // A constant table: ilc keeps the bytes in .rodata (flash); the span points straight at them.
+        // A constant lookup table (CRC-8, polynomial 0x07, one entry per nibble): ilc keeps the bytes
+        // in .rodata (flash) and the span points straight at them.
         private static ReadOnlySpan<byte> Crc8Table => new byte[]
         {
             0x00, 0x07, 0x0E, 0x09, 0x1C, 0x1B, 0x12, 0x15, 0x38, 0x3F, 0x36, 0x31, 0x24, 0x23, 0x2A, 0x2D,
@@ -164,7 +166,7 @@ namespace ChargePoint
             // The same fake drives a scheduler through IClock and ITask (both interface calls).
             var fakeScheduler = new Scheduler(fake, 2);
             var task = new CountingTask();
-            int id = fakeScheduler.Add("count", task);
+            int id = fakeScheduler.Add(task);
             fakeScheduler.Every(id, 10, 10);
             fakeScheduler.RunDue();
             fake.Now += 25000;
@@ -212,7 +214,7 @@ namespace ChargePoint
             Check(log, "callback context selects the receiver", s_sampleReceivers[0].Count, 0);
 
             // Static data.
-            Check(log, "constant table in flash", Crc8Table[5] + Crc8Table[15] * 256, 0x2D1B);
+            Check(log, "constant table in flash", Crc8("123456789"u8), 0xF4); // the CRC-8/SMBUS check value
             Check(log, "preinitialized static array", s_powersOfTen[5] + s_powersOfTen.Length, 100006);
             Check(log, "static constructor ran at boot", BootTable.Checksums[3] * 100000 + BootTable.Seed, 300000 + 0x0A06);
 
@@ -232,27 +234,27 @@ namespace ChargePoint
             private static int[] s_small = new int[3];
             private static SampleTotals s_missing;
 
-            public string Name => "fault";
-            public string Help => "alloc | index | null | hard: trigger that failure (self-test image)";
+            public ReadOnlySpan<byte> Name => "fault"u8;
+            public ReadOnlySpan<byte> Help => "alloc | index | null | hard: trigger that failure (self-test image)"u8;
 
             public void Run(ReadOnlySpan<byte> arguments, Logger reply)
             {
-                if (Shell.Matches(arguments, "alloc"))
+                if (arguments.SequenceEqual("alloc"u8))
                 {
                     reply.BeginText().Append("allocating 100 bytes on the sealed heap").End();
                     s_sink = new byte[100];
                 }
-                else if (Shell.Matches(arguments, "index"))
+                else if (arguments.SequenceEqual("index"u8))
                 {
                     reply.BeginText().Append("reading past the end of an array").End();
                     s_small[s_small.Length + arguments.Length - 5] = 1;
                 }
-                else if (Shell.Matches(arguments, "null"))
+                else if (arguments.SequenceEqual("null"u8))
                 {
                     reply.BeginText().Append("reading a field through null").End();
                     s_small[0] = s_missing.Count;
                 }
-                else if (Shell.Matches(arguments, "hard"))
+                else if (arguments.SequenceEqual("hard"u8))
                 {
                     reply.BeginText().Append("executing an undefined instruction with UsageFault disabled").End();
                     NativeHardFault();
@@ -264,6 +266,17 @@ namespace ChargePoint
                 }
                 reply.BeginText().Append("error: the fault did not stop the firmware").End();
             }
+        }
+
+        private static int Crc8(ReadOnlySpan<byte> data)
+        {
+            int crc = 0;
+            for (int i = 0; i < data.Length; i++)
+            {
+                crc = (Crc8Table[(crc >> 4) ^ (data[i] >> 4)] ^ (crc << 4)) & 0xFF;
+                crc = (Crc8Table[(crc >> 4) ^ (data[i] & 0xF)] ^ (crc << 4)) & 0xFF;
+            }
+            return crc;
         }
 
         private static long Divide(long a, long b) => a / b;

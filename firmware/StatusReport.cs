@@ -1,3 +1,4 @@
+using System;
 using ChargePoint.Core.Logging;
 using ChargePoint.Core.Scheduling;
 using Internal.Runtime;
@@ -16,11 +17,13 @@ namespace ChargePoint
             _scheduler = scheduler;
         }
 
+        public ReadOnlySpan<byte> Name => "status"u8;
+
         public void Run(long nowMilliseconds)
         {
-            _log.Begin(LogLevel.Info, "main").Append("Uptime ").Append(nowMilliseconds / 1000)
-                .Append(" s, heap ").Append(Heap.Used).Append(" of ").Append(Heap.Size)
-                .Append(Heap.IsSealed ? " bytes (sealed), " : " bytes, ").Append(TotalRuns()).Append(" task runs").End();
+            _log.Begin(LogLevel.Info, "main"u8).Append("Uptime "u8).Append(nowMilliseconds / 1000)
+                .Append(" s, heap "u8).Append(Heap.Used).Append(" of "u8).Append(Heap.Size)
+                .Append(Heap.IsSealed ? " bytes (sealed), "u8 : " bytes, "u8).Append(TotalRuns()).Append(" task runs"u8).End();
         }
 
         private long TotalRuns()

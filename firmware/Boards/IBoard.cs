@@ -1,3 +1,4 @@
+using System;
 using ChargePoint.Core;
 using ChargePoint.Core.Buffers;
 
@@ -6,8 +7,8 @@ namespace ChargePoint.Boards
     // What Program needs from a board: its name, its clock, and the drivers that fill each role.
     public interface IBoard
     {
-        // As Zephyr names the board in "OCPP sample <board>".
-        string Name { get; }
+        // As Zephyr names the board in "OCPP sample <board>" (a u8 literal: it stays in flash).
+        ReadOnlySpan<byte> Name { get; }
         uint CoreClockHz { get; }
         ISerialOut Console { get; }
         IClock Clock { get; }

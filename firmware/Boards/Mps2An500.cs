@@ -1,3 +1,4 @@
+using System;
 using System.Runtime.InteropServices;
 using ChargePoint.Core;
 using ChargePoint.Core.Buffers;
@@ -23,7 +24,7 @@ namespace ChargePoint.Boards
         private readonly CmsdkUart _console = new CmsdkUart(Uart0Base);
         private readonly SysTickClock _clock = new SysTickClock();
 
-        public string Name => "mps2-an500";
+        public ReadOnlySpan<byte> Name => "mps2-an500"u8;
         public uint CoreClockHz => SystemClockHz;
         public ISerialOut Console => _console;
         public IClock Clock => _clock;

@@ -1,3 +1,4 @@
+using System;
 using System.Runtime.InteropServices;
 using ChargePoint.Core;
 using ChargePoint.Core.Buffers;
@@ -41,7 +42,7 @@ namespace ChargePoint.Boards
         private readonly Stm32Usart _console = new Stm32Usart(Usart1Base);
         private readonly SysTickClock _clock = new SysTickClock();
 
-        public string Name => "stm32f769i_disco";
+        public ReadOnlySpan<byte> Name => "stm32f769i_disco"u8;
         public uint CoreClockHz => SystemClockHz;
         public ISerialOut Console => _console;
         public IClock Clock => _clock;

@@ -30,7 +30,7 @@ namespace System
 
         public Nullable(T value) { _hasValue = true; _value = value; }
         public bool HasValue => _hasValue;
-        public T Value { get { if (!_hasValue) Internal.Runtime.Panic.Fail("Nullable has no value"); return _value; } }
+        public T Value { get { if (!_hasValue) Internal.Runtime.Panic.Fail("Nullable has no value"u8); return _value; } }
         public T GetValueOrDefault() => _value;
         public static implicit operator T?(T value) => new T?(value);
         public static explicit operator T(T? value) => value.Value;
@@ -56,7 +56,7 @@ namespace System.Runtime.InteropServices
         // ilc looks this helper up by name; this runtime has no dynamic interface casts.
         internal static unsafe IntPtr GetDynamicInterfaceImplementation(object instance, void* interfaceType, ushort slot)
         {
-            Internal.Runtime.Panic.Fail("dynamic interface cast");
+            Internal.Runtime.Panic.Fail("dynamic interface cast"u8);
             return default;
         }
     }

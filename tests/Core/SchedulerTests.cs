@@ -10,6 +10,9 @@ namespace ChargePoint.Tests.Core
 
         private sealed class RecordingTask : ITask
         {
+            private readonly byte[] _name;
+            public RecordingTask(string name = "task") { _name = System.Text.Encoding.ASCII.GetBytes(name); }
+            public System.ReadOnlySpan<byte> Name => _name;
             public readonly List<long> RunTimes = new List<long>();
             public System.Action<long> OnRun;
             public void Run(long nowMilliseconds)
@@ -24,7 +27,7 @@ namespace ChargePoint.Tests.Core
         {
             var scheduler = new Scheduler(_clock, 4);
             var task = new RecordingTask();
-            int id = scheduler.Add("meter", task);
+            int id = scheduler.Add(task);
             scheduler.Every(id, 1000, 500);
 
             for (int ms = 0; ms <= 3600; ms += 100)
@@ -40,7 +43,7 @@ namespace ChargePoint.Tests.Core
         {
             var scheduler = new Scheduler(_clock, 4);
             var task = new RecordingTask();
-            int id = scheduler.Add("meter", task);
+            int id = scheduler.Add(task);
             scheduler.Every(id, 1000, 1000);
 
             _clock.UptimeMicroseconds = 1300 * 1000L; // 300 ms late
@@ -57,7 +60,7 @@ namespace ChargePoint.Tests.Core
         {
             var scheduler = new Scheduler(_clock, 4);
             var task = new RecordingTask();
-            int id = scheduler.Add("meter", task);
+            int id = scheduler.Add(task);
             scheduler.Every(id, 100, 100);
 
             _clock.UptimeMicroseconds = 1050 * 1000L;
@@ -72,7 +75,7 @@ namespace ChargePoint.Tests.Core
         {
             var scheduler = new Scheduler(_clock, 4);
             var task = new RecordingTask();
-            int id = scheduler.Add("retry", task);
+            int id = scheduler.Add(task);
             scheduler.WakeAfter(id, 250);
 
             _clock.AdvanceMilliseconds(249);
@@ -89,7 +92,7 @@ namespace ChargePoint.Tests.Core
         {
             var scheduler = new Scheduler(_clock, 4);
             var task = new RecordingTask();
-            int id = scheduler.Add("rx", task);
+            int id = scheduler.Add(task);
 
             Assert.Equal(Scheduler.Never, scheduler.MillisecondsUntilNextWake());
             scheduler.Signal(id);
@@ -103,7 +106,7 @@ namespace ChargePoint.Tests.Core
         {
             var scheduler = new Scheduler(_clock, 4);
             var task = new RecordingTask();
-            int id = scheduler.Add("backoff", task);
+            int id = scheduler.Add(task);
             long delay = 100;
             task.OnRun = now => { delay *= 2; scheduler.WakeAfter(id, delay); };
             scheduler.WakeAfter(id, 100);
@@ -121,7 +124,7 @@ namespace ChargePoint.Tests.Core
         {
             var scheduler = new Scheduler(_clock, 4);
             var task = new RecordingTask();
-            int id = scheduler.Add("meter", task);
+            int id = scheduler.Add(task);
             scheduler.Every(id, 100, 100);
             _clock.AdvanceMilliseconds(100);
             scheduler.RunDue();
@@ -138,8 +141,8 @@ namespace ChargePoint.Tests.Core
             var order = new List<string>();
             var a = new RecordingTask { OnRun = _ => order.Add("a") };
             var b = new RecordingTask { OnRun = _ => order.Add("b") };
-            int ia = scheduler.Add("a", a);
-            int ib = scheduler.Add("b", b);
+            int ia = scheduler.Add(a);
+            int ib = scheduler.Add(b);
             scheduler.Signal(ib);
             scheduler.Signal(ia);
             scheduler.RunDue();
@@ -150,13 +153,13 @@ namespace ChargePoint.Tests.Core
         public void The_table_is_fixed_full_or_started_refuses_new_tasks()
         {
             var scheduler = new Scheduler(_clock, 2);
-            Assert.Equal(0, scheduler.Add("a", new RecordingTask()));
-            Assert.Equal(1, scheduler.Add("b", new RecordingTask()));
-            Assert.Equal(-1, scheduler.Add("c", new RecordingTask()));
+            Assert.Equal(0, scheduler.Add(new RecordingTask("a")));
+            Assert.Equal(1, scheduler.Add(new RecordingTask("b")));
+            Assert.Equal(-1, scheduler.Add(new RecordingTask("c")));
 
             var started = new Scheduler(_clock, 2);
             started.Start();
-            Assert.Equal(-1, started.Add("late", new RecordingTask()));
+            Assert.Equal(-1, started.Add(new RecordingTask("late")));
             Assert.Equal(0, started.Count);
         }
 
@@ -164,12 +167,12 @@ namespace ChargePoint.Tests.Core
         public void Run_counts_and_names_are_kept_per_task()
         {
             var scheduler = new Scheduler(_clock, 2);
-            int id = scheduler.Add("status", new RecordingTask());
+            int id = scheduler.Add(new RecordingTask("status"));
             scheduler.Signal(id);
             scheduler.RunDue();
             scheduler.Signal(id);
             scheduler.RunDue();
-            Assert.Equal("status", scheduler.NameOf(id));
+            Assert.Equal("status", System.Text.Encoding.ASCII.GetString(scheduler.NameOf(id)));
             Assert.Equal(2, scheduler.RunsOf(id));
         }
 
@@ -177,8 +180,8 @@ namespace ChargePoint.Tests.Core
         public void Time_until_next_wake_is_what_the_main_loop_may_sleep()
         {
             var scheduler = new Scheduler(_clock, 4);
-            scheduler.WakeAfter(scheduler.Add("a", new RecordingTask()), 700);
-            scheduler.WakeAfter(scheduler.Add("b", new RecordingTask()), 300);
+            scheduler.WakeAfter(scheduler.Add(new RecordingTask("a")), 700);
+            scheduler.WakeAfter(scheduler.Add(new RecordingTask("b")), 300);
             _clock.AdvanceMilliseconds(100);
             Assert.Equal(200, scheduler.MillisecondsUntilNextWake());
         }

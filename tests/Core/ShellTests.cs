@@ -21,8 +21,8 @@ namespace ChargePoint.Tests.Core
             private int _lastLength;
             public int Runs;
             public string LastArguments => Encoding.ASCII.GetString(_last, 0, _lastLength);
-            public string Name => "echo";
-            public string Help => "repeat the arguments";
+            public ReadOnlySpan<byte> Name => "echo"u8;
+            public ReadOnlySpan<byte> Help => "repeat the arguments"u8;
             public void Run(ReadOnlySpan<byte> arguments, Logger reply)
             {
                 Runs++;

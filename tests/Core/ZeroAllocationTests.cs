@@ -14,6 +14,7 @@ namespace ChargePoint.Tests.Core
         {
             private readonly Logger _log;
             public LoggingTask(Logger log) { _log = log; }
+            public ReadOnlySpan<byte> Name => "log"u8;
             public void Run(long nowMilliseconds) =>
                 _log.Begin(LogLevel.Info, "main").Append("Uptime ").Append(nowMilliseconds / 1000).Append(" s, heap ")
                     .Append(4096).Append(" of ").Append(505152).AppendHex(0xDEADBEEF).End();
@@ -54,8 +55,8 @@ namespace ChargePoint.Tests.Core
             var clock = new FakeClock();
             var log = new Logger(clock, new CapturingSerial(1 << 20), 256);
             var scheduler = new Scheduler(clock, 4);
-            int periodic = scheduler.Add("status", new LoggingTask(log));
-            int signalled = scheduler.Add("rx", new LoggingTask(log));
+            int periodic = scheduler.Add(new LoggingTask(log));
+            int signalled = scheduler.Add(new LoggingTask(log));
             scheduler.Every(periodic, 10, 10);
             scheduler.Start();
             int runs = 0;

@@ -24,6 +24,15 @@ namespace ChargePoint.Tests.Emulator
         }
 
         [Fact]
+        public void Stm32_image_links_the_usart1_receive_interrupt_path()
+        {
+            var symbols = Repo.Symbols(Repo.Image("stm32f769i-disco"));
+            Assert.Contains("firmware_ChargePoint_Boards_Stm32f769iDisco__OnConsoleReceive", symbols.Keys);
+            Assert.Contains("firmware_ChargePoint_Drivers_Stm32Usart__HandleReceiveInterrupt", symbols.Keys);
+            Assert.Contains("firmware_ChargePoint_Drivers_Nvic__InstallHandler", symbols.Keys);
+        }
+
+        [Fact]
         public void Mps2_image_starts_with_its_vector_table_at_zero()
         {
             string elf = Repo.Image("mps2-an500");

@@ -26,14 +26,20 @@ namespace ChargePoint.Core.Logging
 
         public bool IsEnabled(LogLevel level) => level <= Threshold;
 
-        public LogLine Begin(LogLevel level, string module)
+        // Firmware code passes u8 literals (they stay in flash); string overloads serve host code.
+        public LogLine Begin(LogLevel level, ReadOnlySpan<byte> module)
         {
             if (!IsEnabled(level)) return default;
             _truncated = false;
+            _length = LogFormat.WritePrefix(_line, _clock.UptimeMicroseconds, level, module);
+            return new LogLine(this);
+        }
+
+        public LogLine Begin(LogLevel level, string module)
+        {
             Span<byte> moduleBytes = stackalloc byte[32];
             int moduleLength = Utf8.Encode(module, moduleBytes);
-            _length = LogFormat.WritePrefix(_line, _clock.UptimeMicroseconds, level, moduleBytes.Slice(0, moduleLength));
-            return new LogLine(this);
+            return Begin(level, moduleBytes.Slice(0, moduleLength));
         }
 
         // A line without the timestamp prefix, always written (command replies, like Zephyr's
@@ -45,6 +51,9 @@ namespace ChargePoint.Core.Logging
             return new LogLine(this);
         }
 
+        public void Info(ReadOnlySpan<byte> module, ReadOnlySpan<byte> message) => Begin(LogLevel.Info, module).Append(message).End();
+        public void Warning(ReadOnlySpan<byte> module, ReadOnlySpan<byte> message) => Begin(LogLevel.Warning, module).Append(message).End();
+        public void Error(ReadOnlySpan<byte> module, ReadOnlySpan<byte> message) => Begin(LogLevel.Error, module).Append(message).End();
         public void Info(string module, string message) => Begin(LogLevel.Info, module).Append(message).End();
         public void Warning(string module, string message) => Begin(LogLevel.Warning, module).Append(message).End();
         public void Error(string module, string message) => Begin(LogLevel.Error, module).Append(message).End();

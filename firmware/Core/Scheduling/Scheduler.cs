@@ -11,7 +11,6 @@ namespace ChargePoint.Core.Scheduling
 
         private readonly IClock _clock;
         private readonly ITask[] _tasks;
-        private readonly string[] _names;
         private readonly long[] _wakeAt;
         private readonly long[] _period;
         private readonly bool[] _signalled;
@@ -23,7 +22,6 @@ namespace ChargePoint.Core.Scheduling
         {
             _clock = clock;
             _tasks = new ITask[capacity];
-            _names = new string[capacity];
             _wakeAt = new long[capacity];
             _period = new long[capacity];
             _signalled = new bool[capacity];
@@ -37,19 +35,18 @@ namespace ChargePoint.Core.Scheduling
         public long NowMilliseconds => _clock.UptimeMicroseconds / 1000;
 
         // Boot only: returns the task's id, or -1 when the table is full or the scheduler started.
-        public int Add(string name, ITask task)
+        public int Add(ITask task)
         {
             if (_started || _count == _tasks.Length || task == null) return -1;
             int id = _count++;
             _tasks[id] = task;
-            _names[id] = name;
             _wakeAt[id] = Never;
             return id;
         }
 
         public void Start() => _started = true;
 
-        public string NameOf(int id) => _names[id];
+        public ReadOnlySpan<byte> NameOf(int id) => _tasks[id].Name;
         public int RunsOf(int id) => _runs[id];
         public long WakeTimeOf(int id) => _signalled[id] ? NowMilliseconds : _wakeAt[id];
 

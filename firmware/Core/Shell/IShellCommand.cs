@@ -7,8 +7,9 @@ namespace ChargePoint.Core.Shell
     // allocate: it runs in steady state, from the scheduler.
     public interface IShellCommand
     {
-        string Name { get; }
-        string Help { get; }
+        // u8 literals: they stay in flash.
+        ReadOnlySpan<byte> Name { get; }
+        ReadOnlySpan<byte> Help { get; }
         void Run(ReadOnlySpan<byte> arguments, Logger reply);
     }
 }

@@ -7,7 +7,7 @@ namespace ChargePoint.Core.Shell
 {
     // A small command line on the console. The receive interrupt puts bytes in `input`; this task
     // drains it, echoes what is typed (backspace erases), and on Enter runs the command whose
-    // name matches the first word exactly. The command table is fixed at boot.
+    // name matches the first word exactly (never a prefix). The command table is fixed at boot.
     public sealed class Shell : ITask
     {
         public const int MaxLineLength = 79;
@@ -39,6 +39,8 @@ namespace ChargePoint.Core.Shell
             _commands[_count++] = command;
             return true;
         }
+
+        public ReadOnlySpan<byte> Name => "shell"u8;
 
         public void Run(long nowMilliseconds)
         {
@@ -93,7 +95,7 @@ namespace ChargePoint.Core.Shell
             _tooLong = false;
             if (tooLong)
             {
-                _reply.BeginText().Append("error: line longer than ").Append(MaxLineLength).Append(" characters, ignored").End();
+                _reply.BeginText().Append("error: line longer than "u8).Append(MaxLineLength).Append(" characters, ignored"u8).End();
                 return;
             }
             if (line.IsEmpty) return;
@@ -102,40 +104,31 @@ namespace ChargePoint.Core.Shell
             ReadOnlySpan<byte> name = space < 0 ? line : line.Slice(0, space);
             ReadOnlySpan<byte> arguments = space < 0 ? ReadOnlySpan<byte>.Empty : Trim(line.Slice(space + 1));
 
-            if (Matches(name, "help"))
+            if (name.SequenceEqual("help"u8))
             {
                 ListCommands();
                 return;
             }
             for (int i = 0; i < _count; i++)
             {
-                if (Matches(name, _commands[i].Name))
+                if (name.SequenceEqual(_commands[i].Name))
                 {
                     _commands[i].Run(arguments, _reply);
                     return;
                 }
             }
-            _reply.BeginText().Append("error: unknown command \"").Append(name).Append("\", type help").End();
+            _reply.BeginText().Append("error: unknown command \""u8).Append(name).Append("\", type help"u8).End();
         }
 
         private void ListCommands()
         {
-            _reply.BeginText().Append("  help      list the commands").End();
+            _reply.BeginText().Append("  help      list the commands"u8).End();
             for (int i = 0; i < _count; i++)
             {
-                LogLine line = _reply.BeginText().Append("  ").Append(_commands[i].Name);
-                for (int pad = _commands[i].Name.Length; pad < 10; pad++) line = line.Append(" ");
+                LogLine line = _reply.BeginText().Append("  "u8).Append(_commands[i].Name);
+                for (int pad = _commands[i].Name.Length; pad < 10; pad++) line = line.Append(" "u8);
                 line.Append(_commands[i].Help).End();
             }
-        }
-
-        // Exact, whole-word comparison (never a prefix match).
-        public static bool Matches(ReadOnlySpan<byte> word, string name)
-        {
-            if (word.Length != name.Length) return false;
-            for (int i = 0; i < word.Length; i++)
-                if (word[i] != name[i]) return false;
-            return true;
         }
 
         public static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> text)

@@ -10,8 +10,8 @@ namespace ChargePoint.Core.Shell
 
         public UptimeCommand(IClock clock) { _clock = clock; }
 
-        public string Name => "uptime";
-        public string Help => "time since boot";
+        public ReadOnlySpan<byte> Name => "uptime"u8;
+        public ReadOnlySpan<byte> Help => "time since boot"u8;
 
         public void Run(ReadOnlySpan<byte> arguments, Logger reply)
         {
@@ -20,7 +20,7 @@ namespace ChargePoint.Core.Shell
             int length = LogFormat.WritePrefix(stamp, micros, LogLevel.Info, ReadOnlySpan<byte>.Empty);
             // "[hh:mm:ss.mmm,uuu] <inf> : " -> keep "hh:mm:ss.mmm"
             int end = length > 0 ? stamp.Slice(0, length).IndexOf((byte)',') : 1;
-            reply.BeginText().Append("uptime ").Append(stamp.Slice(1, end - 1)).Append(" (").Append(micros / 1000).Append(" ms)").End();
+            reply.BeginText().Append("uptime "u8).Append(stamp.Slice(1, end - 1)).Append(" ("u8).Append(micros / 1000).Append(" ms)"u8).End();
         }
     }
 }

@@ -26,7 +26,7 @@ namespace Internal.Runtime
         [RuntimeExport("rt_allocate")]
         internal static void* Allocate(MethodTable* type, uint size, uint alignment, uint misalign, uint caller)
         {
-            if (s_sealed) Panic.FailWithSize("allocation after heap sealed", size, caller);
+            if (s_sealed) Panic.FailWithSize("allocation after heap sealed"u8, size, caller);
             if (s_start == null)
             {
                 s_start = RuntimeImports.HeapStart();
@@ -36,7 +36,7 @@ namespace Internal.Runtime
             uint mask = alignment - 1;
             byte* p = (byte*)((((uint)s_next + misalign + mask) & ~mask) - misalign);
             size = (size + 3) & ~3u;
-            if (p + size > s_end || p + size < p) Panic.FailWithSize("out of heap", size, caller);
+            if (p + size > s_end || p + size < p) Panic.FailWithSize("out of heap"u8, size, caller);
             s_next = p + size;
             RuntimeImports.MemorySet(p, 0, size);
             *(MethodTable**)p = type;

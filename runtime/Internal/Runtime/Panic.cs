@@ -13,23 +13,23 @@ namespace Internal.Runtime
         // The console driver hands over a polled byte writer at boot; panics before that are silent.
         public static void SetConsole(delegate*<byte, void> putByte) => s_putByte = putByte;
 
-        public static void Fail(string what) => Fail(what, 0);
+        public static void Fail(ReadOnlySpan<byte> what) => Fail(what, 0);
 
         // address: the code address that failed (0 when unknown).
-        public static void Fail(string what, uint address)
+        public static void Fail(ReadOnlySpan<byte> what, uint address)
         {
             Begin();
             PutText(what);
             End(address);
         }
 
-        public static void FailWithSize(string what, uint size, uint address)
+        public static void FailWithSize(ReadOnlySpan<byte> what, uint size, uint address)
         {
             Begin();
             PutText(what);
-            PutText(": ");
+            PutText(": "u8);
             PutDecimal(size);
-            PutText(" bytes");
+            PutText(" bytes"u8);
             End(address);
         }
 
@@ -53,17 +53,17 @@ namespace Internal.Runtime
             {
                 // One table-driven loop instead of a call pair per register keeps this small.
                 uint* values = stackalloc uint[] { frame[6], frame[5], frame[7], frame[0], frame[1], frame[2], frame[3], frame[4], cfsr, hfsr, faultAddress };
-                string layout = " pc=| lr=| xpsr=|\r\n  r0=| r1=| r2=| r3=| r12=|\r\n  cfsr=| hfsr=| address=|";
+                ReadOnlySpan<byte> layout = " pc=| lr=| xpsr=|\r\n  r0=| r1=| r2=| r3=| r12=|\r\n  cfsr=| hfsr=| address=|"u8;
                 int field = 0;
                 for (int i = 0; i < layout.Length; i++)
                 {
-                    if (layout[i] == '|') PutHex(values[field++]);
-                    else Put(layout[i]);
+                    if (layout[i] == (byte)'|') PutHex(values[field++]);
+                    else Put((char)layout[i]);
                 }
             }
             else if (cfsr != 0)
             {
-                PutText(" "); PutDecimal(cfsr);
+                PutText(" "u8); PutDecimal(cfsr);
             }
             End(0);
         }
@@ -71,19 +71,19 @@ namespace Internal.Runtime
         private static void Begin()
         {
             Put('\r'); Put('\n');
-            PutText("*** PANIC: ");
+            PutText("*** PANIC: "u8);
         }
 
         private static void End(uint address)
         {
-            if (address != 0) { PutText(" at "); PutHex(address); }
-            PutText(" ***\r\n");
+            if (address != 0) { PutText(" at "u8); PutHex(address); }
+            PutText(" ***\r\n"u8);
             RuntimeImports.Halt();
         }
 
-        public static void PutText(string text)
+        public static void PutText(ReadOnlySpan<byte> text)
         {
-            for (int i = 0; i < text.Length; i++) Put(text[i]);
+            for (int i = 0; i < text.Length; i++) Put((char)text[i]);
         }
 
         public static void PutHex(uint value)

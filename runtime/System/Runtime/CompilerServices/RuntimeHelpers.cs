@@ -6,7 +6,7 @@ namespace System.Runtime.CompilerServices
         // uses this only for array initializers, which is allowed at boot.
         [Intrinsic]
         public static void InitializeArray(Array array, RuntimeFieldHandle fldHandle) =>
-            Internal.Runtime.Panic.Fail("array initializer not expanded by ilc");
+            Internal.Runtime.Panic.Fail("array initializer not expanded by ilc"u8);
 
         public static int OffsetToStringData => 8;
 
