@@ -22,15 +22,15 @@ namespace ChargePoint
         public const int ShellCommandCapacity = 8;
         public const long ShellPollMilliseconds = 10;   // how often the shell drains the input ring
 
+        private static IBoard s_board;
+
 #if BOARD_STM32F769I_DISCO
-        private static Stm32f769iDisco s_board;
-        private static void WritePanicByte(byte value) => s_board.ConsoleUart.WriteByte(value);
-        private static Stm32f769iDisco CreateBoard() => new Stm32f769iDisco();
+        private static IBoard CreateBoard() => new Stm32f769iDisco();
 #else
-        private static Mps2An500 s_board;
-        private static void WritePanicByte(byte value) => s_board.ConsoleUart.WriteByte(value);
-        private static Mps2An500 CreateBoard() => new Mps2An500();
+        private static IBoard CreateBoard() => new Mps2An500();
 #endif
+
+        private static void WritePanicByte(byte value) => s_board.Console.WriteByte(value);
 
         [UnmanagedCallersOnly(EntryPoint = "firmware_main")]
         private static void Main()

@@ -1,6 +1,7 @@
 using System;
 using ChargePoint.Core;
 using ChargePoint.Core.Buffers;
+using ChargePoint.Drivers;
 
 namespace ChargePoint.Boards
 {
@@ -10,11 +11,8 @@ namespace ChargePoint.Boards
         // As Zephyr names the board in "OCPP sample <board>" (a u8 literal: it stays in flash).
         ReadOnlySpan<byte> Name { get; }
         uint CoreClockHz { get; }
-        ISerialOut Console { get; }
+        IConsoleUart Console { get; }
         IClock Clock { get; }
-
-        // Console receive overruns the hardware reported (bytes lost before the ring).
-        int ConsoleOverruns { get; }
 
         // Clocks, pins, console and the millisecond tick. Runs first, at boot.
         void Initialize();

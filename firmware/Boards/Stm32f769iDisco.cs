@@ -1,5 +1,4 @@
 using System;
-using System.Runtime.InteropServices;
 using ChargePoint.Core;
 using ChargePoint.Core.Buffers;
 using ChargePoint.Drivers;
@@ -8,7 +7,7 @@ namespace ChargePoint.Boards
 {
     // STM32F769I-DISCO (UM2033): STM32F769NI, 25 MHz HSE crystal, console on USART1 (PA9 TX,
     // PA10 RX) wired to the ST-LINK virtual COM port. Register facts: RM0410 rev 5.
-    public sealed unsafe class Stm32f769iDisco : IBoard
+    public sealed class Stm32f769iDisco : IBoard
     {
         public const uint HseHz = 25000000;
         public const uint SystemClockHz = 216000000; // HSE / 25 * 432 / 2
@@ -36,31 +35,16 @@ namespace ChargePoint.Boards
         public const int Usart1Irq = 37; // RM0410 table 46: USART1 global interrupt
         public const int ConsoleReceivePriority = 12; // below SysTick (0): typing never delays the tick
 
-        // The driver the interrupt handler serves (a handler has no `this`).
-        private static Stm32Usart s_consoleForInterrupt;
-
         private readonly Stm32Usart _console = new Stm32Usart(Usart1Base);
         private readonly SysTickClock _clock = new SysTickClock();
 
         public ReadOnlySpan<byte> Name => "stm32f769i_disco"u8;
         public uint CoreClockHz => SystemClockHz;
-        public ISerialOut Console => _console;
+        public IConsoleUart Console => _console;
         public IClock Clock => _clock;
-        public Stm32Usart ConsoleUart => _console;
 
-        public int ConsoleOverruns => _console.Overruns;
-
-        public void EnableConsoleInput(ByteRing received)
-        {
-            s_consoleForInterrupt = _console;
-            _console.EnableReceiveInterrupt(received);
-            Nvic.InstallHandler(Usart1Irq, &OnConsoleReceive);
-            Nvic.SetPriority(Usart1Irq, ConsoleReceivePriority);
-            Nvic.Enable(Usart1Irq);
-        }
-
-        [UnmanagedCallersOnly]
-        private static void OnConsoleReceive() => s_consoleForInterrupt.HandleReceiveInterrupt();
+        public void EnableConsoleInput(ByteRing received) =>
+            ConsoleInterrupt.Attach(_console, Usart1Irq, ConsoleReceivePriority, received);
 
         public void Initialize()
         {

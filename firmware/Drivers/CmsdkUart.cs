@@ -6,7 +6,7 @@ namespace ChargePoint.Drivers
 {
     // ARM CMSDK APB UART (Cortex-M System Design Kit TRM, ARM DDI 0479C, 4.3 "UART"), as QEMU's
     // mps2 machines model it. Polled transmit; receive by interrupt into a ring.
-    public sealed class CmsdkUart : ISerialOut
+    public sealed class CmsdkUart : IConsoleUart
     {
         private const uint Data = 0x000;      // DDI 0479C 4.3.2 DATA: read RX byte / write TX byte
         private const uint State = 0x004;     // STATE: bit0 TX buffer full, bit1 RX buffer full
@@ -35,7 +35,6 @@ namespace ChargePoint.Drivers
             Mmio.Write32(_base + Control, ControlTxEnable | ControlRxEnable);
         }
 
-        // Bytes the hardware lost because the receive buffer was not read in time.
         public int Overruns => _overruns;
 
         public void EnableReceiveInterrupt(ByteRing received)

@@ -6,7 +6,7 @@ namespace ChargePoint.Drivers
 {
     // STM32F7 USART (RM0410 rev 5, section 34.8 "USART registers"). Polled transmit, receive by
     // interrupt into a ring, 8N1, oversampling by 16.
-    public sealed class Stm32Usart : ISerialOut
+    public sealed class Stm32Usart : IConsoleUart
     {
         private const uint Cr1 = 0x00; // RM0410 34.8.1 USART_CR1
         private const uint Brr = 0x0C; // RM0410 34.8.4 USART_BRR

@@ -27,7 +27,8 @@ namespace ChargePoint.Tests.Emulator
         public void Stm32_image_links_the_usart1_receive_interrupt_path()
         {
             var symbols = Repo.Symbols(Repo.Image("stm32f769i-disco"));
-            Assert.Contains("firmware_ChargePoint_Boards_Stm32f769iDisco__OnConsoleReceive", symbols.Keys);
+            Assert.Contains("firmware_ChargePoint_Drivers_ConsoleInterrupt__Attach", symbols.Keys);
+            Assert.Contains("firmware_ChargePoint_Drivers_ConsoleInterrupt__OnReceive", symbols.Keys);
             Assert.Contains("firmware_ChargePoint_Drivers_Stm32Usart__HandleReceiveInterrupt", symbols.Keys);
             Assert.Contains("firmware_ChargePoint_Drivers_Nvic__InstallHandler", symbols.Keys);
         }
