@@ -121,8 +121,11 @@ static void *resolve(const method_table *receiver, const method_table *interface
             if (entry->interface_slot != slot || entry->interface_index >= type->interface_count ||
                 interfaces[entry->interface_index] != interface)
                 continue;
-            /* The receiver's own vtable: a derived class may have overridden the slot. */
-            if (entry->implementation_slot < receiver->vtable_slots)
+            /* A slot within the implementing type's vtable is read from the receiver's own vtable
+             * (a derived class may have overridden it; derived vtables extend their base's).
+             * Past the implementing type's vtable it indexes that type's sealed slots: compare
+             * with the implementing type, not the receiver, whose vtable may be longer. */
+            if (entry->implementation_slot < type->vtable_slots)
                 return vtable_of(receiver)[entry->implementation_slot];
             if (!(type->flags & FLAG_HAS_SEALED_VTABLE))
                 return NULL;
@@ -147,14 +150,22 @@ void *rt_interface_dispatch_resolve(const void *receiver, const dispatch_cell *c
         rt_panic("null reference (interface call)", caller & ~1u);
     const method_table *type = *(const method_table *const *)receiver;
     uint32_t index = (((uintptr_t)cell >> 3) ^ ((uintptr_t)type >> 4)) & (CACHE_SIZE - 1u);
-    if (cache[index].cell == cell && cache[index].type == type)
-        return cache[index].target;
-    void *target = resolve(type, interface_of(cell), slot_of(cell, caller));
+    /* Interrupt handlers may dispatch too: an entry is read and written whole, with interrupts
+     * held off, so a handler cannot replace it between the compare and the read of the target. */
+    uint32_t primask;
+    __asm volatile("mrs %0, primask\n cpsid i" : "=r"(primask) :: "memory");
+    void *target = (cache[index].cell == cell && cache[index].type == type) ? cache[index].target : NULL;
+    __asm volatile("msr primask, %0" :: "r"(primask) : "memory");
+    if (target != NULL)
+        return target;
+    target = resolve(type, interface_of(cell), slot_of(cell, caller));
     if (target == NULL)
         rt_panic("interface method not implemented by receiver", caller & ~1u);
+    __asm volatile("mrs %0, primask\n cpsid i" : "=r"(primask) :: "memory");
     cache[index].cell = cell;
     cache[index].type = type;
     cache[index].target = target;
+    __asm volatile("msr primask, %0" :: "r"(primask) : "memory");
     return target;
 }
 

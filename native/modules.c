@@ -12,6 +12,9 @@
 #define SECTION_GC_STATIC_REGION 201
 #define SECTION_THREAD_STATIC_REGION 202
 #define SECTION_EAGER_CCTOR 205
+/* Section 213 lists the module initializers: the <Module> class constructors, which (without a
+ * lazy helper in the corelib) ilc also puts among the eager class constructors, so they run there,
+ * once (seen with ilc 10.0.14). */
 
 typedef struct {
     uint32_t signature;

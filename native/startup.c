@@ -20,7 +20,9 @@
 #define SHCSR_FAULTS ((1u << 16) | (1u << 17) | (1u << 18)) /* MemManage, BusFault, UsageFault enabled */
 #define CFSR_MMARVALID (1u << 7)
 #define CFSR_BFARVALID (1u << 15)
-#define NULL_GUARD_SIZE 256u /* a field or array access through null lands below this */
+/* ilc (for --targetos:linux) leaves out explicit null checks for field offsets up to 2047,
+ * counting on a fault: the guard must cover at least that. */
+#define NULL_GUARD_SIZE 2048u
 #define AIRCR_VECTKEY (0x05FAu << 16)
 #define AIRCR_SYSRESETREQ (1u << 2)
 
@@ -41,7 +43,7 @@ extern const vector vector_table[16 + BOARD_IRQ_COUNT];
 static vector ram_vectors[16 + BOARD_IRQ_COUNT] __attribute__((aligned(BOARD_VECTOR_ALIGN)));
 
 /* Null dereference must fault: ilc's code relies on a fault for null checks, and address 0 is
- * readable memory on both boards. MPU region 0 forbids every access to the first 256 bytes; the
+ * readable memory on both boards. MPU region 0 forbids every access to the first 2 KiB; the
  * default memory map stays in force everywhere else (PRIVDEFENA). */
 static void guard_null_page(void)
 {
@@ -49,7 +51,7 @@ static void guard_null_page(void)
     MPU_RBAR = 0x00000000u;
     MPU_RASR = (1u << 28)      /* XN */
              | (0u << 24)      /* AP = 000: no access */
-             | (7u << 1)       /* SIZE: 2^(7+1) = 256 bytes */
+             | (10u << 1)      /* SIZE: 2^(10+1) = 2048 bytes = NULL_GUARD_SIZE */
              | 1u;             /* ENABLE */
     MPU_CTRL = (1u << 2) | 1u; /* PRIVDEFENA | ENABLE */
     SCB_SHCSR |= SHCSR_FAULTS;

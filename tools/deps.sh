@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 step() { printf '==> %s\n' "$*"; }
 fail() { printf 'deps: %s\n' "$*" >&2; exit 1; }
 
-APT_PACKAGES="gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi qemu-system-arm openocd"
+APT_PACKAGES="gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi qemu-system-arm openocd screen"
 missing=""
 for p in $APT_PACKAGES; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

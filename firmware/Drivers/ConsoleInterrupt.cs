@@ -17,6 +17,9 @@ namespace ChargePoint.Drivers
             Nvic.InstallHandler(irq, &OnReceive);
             Nvic.SetPriority(irq, priority);
             Nvic.Enable(irq);
+            // A byte that arrived before the interrupt was enabled raised none (the CMSDK UART
+            // signals on arrival, and QEMU holds later bytes until it is read): take it now.
+            using (CriticalSection.Enter()) uart.HandleReceiveInterrupt();
         }
 
         [UnmanagedCallersOnly]

@@ -76,12 +76,16 @@ namespace ChargePoint.Tests.Core
         }
 
         [Theory]
-        [InlineData(0)]
-        [InlineData(3)]
-        [InlineData(1000)]
-        public void A_capacity_that_is_not_a_power_of_two_is_refused_as_the_minimum(int capacity)
+        [InlineData(0, 2)]
+        [InlineData(2, 2)]
+        [InlineData(3, 4)]
+        [InlineData(100, 128)]
+        [InlineData(256, 256)]
+        public void The_capacity_is_rounded_up_to_a_power_of_two(int asked, int capacity)
         {
-            Assert.Equal(2, new ByteRing(capacity).Capacity);
+            var ring = new ByteRing(asked);
+            Assert.Equal(capacity, ring.Capacity);
+            Assert.Equal(capacity, ring.Write(new byte[capacity + 5]));
         }
     }
 }

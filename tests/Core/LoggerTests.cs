@@ -59,6 +59,27 @@ namespace ChargePoint.Tests.Core
         }
 
         [Fact]
+        public void A_prefix_longer_than_the_line_leaves_room_for_the_line_end()
+        {
+            var log = new Logger(_clock, _out, 40);
+            log.Info(new string('m', 30), "text");
+            Assert.EndsWith("\r\n", _out.Text);
+            Assert.True(_out.Bytes.Length <= 40);
+        }
+
+        [Fact]
+        public void Truncation_does_not_cut_a_utf8_character()
+        {
+            var log = new Logger(_clock, _out, 40);
+            log.Info("m", "ab" + new string('é', 40));
+            byte[] line = _out.Bytes;
+            Assert.Equal("...\r\n", System.Text.Encoding.ASCII.GetString(line, line.Length - 5, 5));
+            // Every byte before the dots decodes: no lone lead byte.
+            string text = System.Text.Encoding.UTF8.GetString(line, 0, line.Length - 5);
+            Assert.DoesNotContain('\uFFFD', text);
+        }
+
+        [Fact]
         public void Non_ascii_text_is_written_as_utf8()
         {
             var log = new Logger(_clock, _out, 128);

@@ -120,6 +120,21 @@ namespace ChargePoint.Tests.Core
         }
 
         [Fact]
+        public void A_huge_delay_saturates_instead_of_wrapping_into_now()
+        {
+            var scheduler = new Scheduler(_clock, 4);
+            var task = new RecordingTask();
+            int id = scheduler.Add(task);
+            _clock.AdvanceMilliseconds(5000);
+            scheduler.WakeAfter(id, Scheduler.Never);
+            Assert.Equal(0, scheduler.RunDue());
+            scheduler.Every(id, long.MaxValue, long.MaxValue - 10);
+            Assert.Equal(0, scheduler.RunDue());
+            Assert.Equal(Scheduler.Never, scheduler.MillisecondsUntilNextWake());
+            Assert.Empty(task.RunTimes);
+        }
+
+        [Fact]
         public void Cancel_stops_the_timer_and_its_period()
         {
             var scheduler = new Scheduler(_clock, 4);

@@ -100,8 +100,19 @@ namespace ChargePoint.Tests.Core
         [Fact]
         public void Crlf_from_a_terminal_is_one_enter()
         {
-            Type("echo a\r\n\r\n");
-            Assert.Equal(1, _echo.Runs);
+            Type("echo a\r\n");
+            Type("echo b\n\r");
+            Assert.Equal(2, _echo.Runs);
+        }
+
+        [Fact]
+        public void Cr_alone_twice_is_two_enters_as_screen_sends_them()
+        {
+            Type("echo a\r");
+            string output = Type("\r\r");
+            Assert.Equal("\r\n\r\n", output);
+            Type("echo b\r");
+            Assert.Equal(2, _echo.Runs);
         }
 
         [Fact]

@@ -54,6 +54,14 @@ namespace ChargePoint.Tests.Emulator
         }
 
         [Fact]
+        public void Null_dereference_far_into_an_object_still_faults()
+        {
+            // A field 1200 bytes in: ilc relies on the fault there too (no explicit check).
+            var (_, pc) = Trigger("nullfar", @"\*\*\* PANIC: null reference pc=0x(?<address>[0-9a-f]{8})");
+            AssertInside(pc, FaultCommandRun);
+        }
+
+        [Fact]
         public void A_hard_fault_panics_with_the_stacked_registers()
         {
             var (console, pc) = Trigger("hard", @"\*\*\* PANIC: HardFault pc=0x(?<address>[0-9a-f]{8}) lr=0x[0-9a-f]{8} xpsr=0x[0-9a-f]{8}");

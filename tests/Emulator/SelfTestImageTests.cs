@@ -18,6 +18,7 @@ namespace ChargePoint.Tests.Emulator
         [Theory]
         [InlineData("interface call through a fake")]
         [InlineData("interface slots, overrides and sealed slots")]
+        [InlineData("virtual added by a derived class")]
         [InlineData("scheduler on a fake clock")]
         [InlineData("virtual calls")]
         [InlineData("generic struct")]

@@ -42,6 +42,19 @@ namespace ChargePoint.Tests.Emulator
         }
 
         [Fact]
+        public void A_byte_typed_before_the_console_is_ready_does_not_block_it()
+        {
+            // The UART holds a byte that arrived before its interrupt was enabled; the firmware must
+            // still read it, or QEMU keeps every later byte waiting.
+            using var qemu = new QemuRun(Repo.Image("mps2-an500"));
+            qemu.Type("x");
+            qemu.WaitFor("Console ready");
+            qemu.Type("\ruptime\r");
+            string console = qemu.WaitFor("uptime 00:");
+            Assert.Contains("error: unknown command \"x\", type help", console);
+        }
+
+        [Fact]
         public void Typing_is_echoed_and_backspace_erases()
         {
             using var qemu = new QemuRun(Repo.Image("mps2-an500"));

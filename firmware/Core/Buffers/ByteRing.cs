@@ -14,12 +14,13 @@ namespace ChargePoint.Core.Buffers
         private volatile int _tail; // next read position, free-running
         private int _dropped;
 
-        // capacity: a power of two, at least 2.
+        // The capacity is rounded up to a power of two (at least 2), so positions wrap with a mask.
         public ByteRing(int capacity)
         {
-            if (capacity < 2 || (capacity & (capacity - 1)) != 0) capacity = 2;
-            _buffer = new byte[capacity];
-            _mask = capacity - 1;
+            int size = 2;
+            while (size < capacity && size < (1 << 30)) size <<= 1;
+            _buffer = new byte[size];
+            _mask = size - 1;
         }
 
         public int Capacity => _buffer.Length;

@@ -31,7 +31,8 @@ namespace ChargePoint.Core.Logging
         {
             if (!IsEnabled(level)) return default;
             _truncated = false;
-            _length = LogFormat.WritePrefix(_line, _clock.UptimeMicroseconds, level, module);
+            // The prefix gets the same room as text: the last two bytes are the CR LF's.
+            _length = LogFormat.WritePrefix(new Span<byte>(_line, 0, _line.Length - 2), _clock.UptimeMicroseconds, level, module);
             return new LogLine(this);
         }
 
@@ -72,9 +73,14 @@ namespace ChargePoint.Core.Logging
         {
             if (_truncated && _length >= 3)
             {
-                _line[_length - 3] = (byte)'.';
-                _line[_length - 2] = (byte)'.';
-                _line[_length - 1] = (byte)'.';
+                // "..." replaces the last characters: back up to a character start so that no
+                // UTF-8 sequence is cut in half.
+                int at = _length - 3;
+                while (at > 0 && (_line[at] & 0xC0) == 0x80) at--;
+                _line[at] = (byte)'.';
+                _line[at + 1] = (byte)'.';
+                _line[at + 2] = (byte)'.';
+                _length = at + 3;
             }
             _line[_length++] = (byte)'\r';
             _line[_length++] = (byte)'\n';

@@ -14,7 +14,7 @@ namespace ChargePoint.Core.Scheduling
         private readonly long[] _wakeAt;
         private readonly long[] _period;
         private readonly bool[] _signalled;
-        private readonly int[] _runs;
+        private readonly long[] _runs;
         private int _count;
         private bool _started;
 
@@ -25,7 +25,7 @@ namespace ChargePoint.Core.Scheduling
             _wakeAt = new long[capacity];
             _period = new long[capacity];
             _signalled = new bool[capacity];
-            _runs = new int[capacity];
+            _runs = new long[capacity];
         }
 
         public int Count => _count;
@@ -47,7 +47,7 @@ namespace ChargePoint.Core.Scheduling
         public void Start() => _started = true;
 
         public ReadOnlySpan<byte> NameOf(int id) => _tasks[id].Name;
-        public int RunsOf(int id) => _runs[id];
+        public long RunsOf(int id) => _runs[id];
         public long WakeTimeOf(int id) => _signalled[id] ? NowMilliseconds : _wakeAt[id];
 
         // Run every `periodMilliseconds`, the first time `firstDelayMilliseconds` from now.
@@ -56,10 +56,17 @@ namespace ChargePoint.Core.Scheduling
         public void Every(int id, long periodMilliseconds, long firstDelayMilliseconds)
         {
             _period[id] = periodMilliseconds > 0 ? periodMilliseconds : 0;
-            _wakeAt[id] = NowMilliseconds + firstDelayMilliseconds;
+            _wakeAt[id] = Later(NowMilliseconds, firstDelayMilliseconds);
         }
 
-        public void WakeAfter(int id, long delayMilliseconds) => _wakeAt[id] = NowMilliseconds + delayMilliseconds;
+        public void WakeAfter(int id, long delayMilliseconds) => _wakeAt[id] = Later(NowMilliseconds, delayMilliseconds);
+
+        // time + delay, saturating at Never (a huge delay must not wrap into "now").
+        private static long Later(long time, long delay)
+        {
+            if (delay <= 0) return time;
+            return delay >= Never - time ? Never : time + delay;
+        }
 
         public void WakeAt(int id, long uptimeMilliseconds) => _wakeAt[id] = uptimeMilliseconds;
 
@@ -87,9 +94,9 @@ namespace ChargePoint.Core.Scheduling
                 {
                     if (_period[id] > 0)
                     {
-                        long next = _wakeAt[id] + _period[id];
+                        long next = Later(_wakeAt[id], _period[id]);
                         // A task that fell more than a period behind skips the missed runs.
-                        _wakeAt[id] = next > now ? next : now + _period[id];
+                        _wakeAt[id] = next > now ? next : Later(now, _period[id]);
                     }
                     else
                     {

@@ -20,7 +20,7 @@ namespace ChargePoint.Core.Shell
         private int _length;
         private int _count;
         private bool _tooLong;
-        private bool _lastWasReturn;
+        private byte _lastReturn; // the CR or LF that ended the previous line, until another byte comes
 
         public Shell(ByteRing input, ISerialOut echo, Logger reply, int commandCapacity)
         {
@@ -53,15 +53,15 @@ namespace ChargePoint.Core.Shell
             bool isReturn = value == (byte)'\r' || value == (byte)'\n';
             if (isReturn)
             {
-                // CR LF (or LF CR) from a terminal is one Enter.
-                bool second = _lastWasReturn && _length == 0 && !_tooLong;
-                _lastWasReturn = true;
-                if (second) return;
+                // CR LF (or LF CR) from a terminal is one Enter; CR CR (screen) is two.
+                bool pair = _lastReturn != 0 && _lastReturn != value;
+                _lastReturn = pair ? (byte)0 : value;
+                if (pair) return;
                 Echo("\r\n"u8);
                 Execute();
                 return;
             }
-            _lastWasReturn = false;
+            _lastReturn = 0;
 
             if (value == 0x08 || value == 0x7F) // backspace, delete
             {

@@ -9,6 +9,7 @@ namespace Internal.Runtime
     public static unsafe class Panic
     {
         private static delegate*<byte, void> s_putByte;
+        private static bool s_panicking;
 
         // The console driver hands over a polled byte writer at boot; panics before that are silent.
         public static void SetConsole(delegate*<byte, void> putByte) => s_putByte = putByte;
@@ -70,6 +71,9 @@ namespace Internal.Runtime
 
         private static void Begin()
         {
+            // A panic inside a panic (the console or the fault record itself failing) stops at once.
+            if (s_panicking) RuntimeImports.Halt();
+            s_panicking = true;
             Put('\r'); Put('\n');
             PutText("*** PANIC: "u8);
         }

@@ -3,10 +3,28 @@ using Internal.Runtime;
 
 namespace System.Runtime
 {
-    // Casts and covariant array stores, called by ilc's code. Exact types, base-class chains and the
-    // interface map are supported; generic variance is not (a failed cast is a panic, never a wrong answer).
+    // Casts and covariant array stores, called by ilc's code. Exact types, base-class chains, the
+    // interface map and array covariance are supported. Generic variance is not: a cast to a
+    // variant interface that the plain checks reject panics rather than answer a possibly wrong "no".
     internal static unsafe class TypeCast
     {
+        // MethodTable flags (dotnet/runtime EETypeElementType, in bits 26-30, and EETypeFlags).
+        private const uint ElementTypeMask = 0x7C000000;
+        private const int ElementTypeShift = 26;
+        private const uint ElementTypeClass = 0x14;
+        private const uint ElementTypeInterface = 0x15;
+        private const uint ElementTypeArray = 0x17;
+        private const uint ElementTypeSzArray = 0x18;
+        private const uint GenericVarianceFlag = 0x00800000;
+
+        private static uint ElementTypeOf(MethodTable* type) => (type->Flags & ElementTypeMask) >> ElementTypeShift;
+
+        private static bool IsReferenceType(MethodTable* type)
+        {
+            uint kind = ElementTypeOf(type);
+            return kind == ElementTypeClass || kind == ElementTypeInterface || kind == ElementTypeArray || kind == ElementTypeSzArray;
+        }
+
         private static MethodTable* TypeOf(object obj) => obj.m_pMethodTable;
 
         private static bool IsClassOrBase(MethodTable* type, MethodTable* target)
@@ -24,8 +42,19 @@ namespace System.Runtime
             return false;
         }
 
-        private static bool IsInstance(MethodTable* type, MethodTable* target) =>
-            IsClassOrBase(type, target) || ImplementsInterface(type, target);
+        private static bool IsInstance(MethodTable* type, MethodTable* target)
+        {
+            if (IsClassOrBase(type, target) || ImplementsInterface(type, target)) return true;
+            // string[] is an object[]: one-dimensional arrays are covariant in reference elements.
+            if (ElementTypeOf(type) == ElementTypeSzArray && ElementTypeOf(target) == ElementTypeSzArray)
+            {
+                MethodTable* from = type->RelatedType;
+                return IsReferenceType(from) && IsInstance(from, target->RelatedType);
+            }
+            if ((target->Flags & GenericVarianceFlag) != 0)
+                Internal.Runtime.CompilerHelpers.ThrowHelpers.ThrowInvalidCastException();
+            return false;
+        }
 
         public static object IsInstanceOfAny(MethodTable* pTargetType, object obj) =>
             obj == null || IsInstance(TypeOf(obj), pTargetType) ? obj : null;
