@@ -28,7 +28,7 @@ arm-none-eabi-size -A -d "$elf" | awk -v elf="$elf" '
 # Aliases (several names at one address) count once, under the most telling name.
 {
     arm-none-eabi-size -A -d "$elf" | awk '$1 ~ /^\.(text|data|bss)$/ { printf "S %s %s %s\n", $1, $3, $2 }'
-    arm-none-eabi-nm -n -t d --defined-only "$elf" | awk 'NF == 3 { printf "Y %s %s %s\n", $1, $2, $3 }'
+    arm-none-eabi-nm -n -S -t d --defined-only "$elf" | awk 'NF == 3 { printf "Y %s - %s %s\n", $1, $2, $3 } NF == 4 { printf "Y %s %d %s %s\n", $1, $2, $3, $4 }'
 } | awk -v native="$native_symbols" '
     BEGIN { n = split(native, list, " "); for (i = 1; i <= n; i++) isnative[list[i]] = 1 }
     function marker(sym) {
@@ -48,13 +48,13 @@ arm-none-eabi-size -A -d "$elf" | awk -v elf="$elf" '
     }
     $1 == "S" { sec[++ns] = $2; lo[ns] = $3; hi[ns] = $3 + $4; next }
     $1 == "Y" {
-        addr = $2 + 0; sym = $4
+        addr = $2 + 0; known = $3; sym = $5
         if (marker(sym)) next
         s = 0
         for (i = 1; i <= ns; i++) if (addr >= lo[i] && addr < hi[i]) s = i
         if (s == 0) next
         if (addr == last_addr && s == last_sec) next
-        count++; a[count] = addr; c[count] = component(sym); in_sec[count] = s
+        count++; a[count] = addr; c[count] = component(sym); in_sec[count] = s; size[count] = known
         last_addr = addr; last_sec = s
     }
     END {
@@ -63,10 +63,12 @@ arm-none-eabi-size -A -d "$elf" | awk -v elf="$elf" '
             end = (k < count && in_sec[k + 1] == s) ? a[k + 1] : hi[s]
             sz = end - a[k]
             region = sec[s] == ".text" ? "flash" : (sec[s] == ".data" ? "data" : "bss")
+            # A C symbol knows its size; the rest of the gap is alignment or padding.
+            if (size[k] != "-" && size[k] + 0 < sz) { total["padding", region] += sz - size[k]; comps["padding"] = 1; sz = size[k] + 0 }
             total[c[k], region] += sz; comps[c[k]] = 1
         }
         printf "  %-14s %8s %8s   (flash: code, constants and the .data image; ram: .data + .bss)\n", "component", "flash", "ram"
-        order = "runtime Core Drivers Boards firmware_root native C_library strings ilc_data"
+        order = "runtime Core Drivers Boards firmware_root native C_library strings ilc_data padding"
         n = split(order, names, " ")
         for (i = 1; i <= n; i++) {
             comp = names[i]; gsub(/_/, " ", comp)
