@@ -52,7 +52,7 @@ namespace ChargePoint.Drivers
             Mmio.Write32(_base + InterruptClear, InterruptRx);
             uint state;
             while (((state = Mmio.Read32(_base + State)) & StateRxFull) != 0)
-                _received.TryWrite((byte)Mmio.Read32(_base + Data));
+                _received.TryWrite((byte)Mmio.Read32Word(_base + Data));
             if ((state & StateRxOverrun) != 0)
             {
                 _overruns++;

@@ -17,6 +17,13 @@ namespace ChargePoint.Drivers
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Write32(uint address, uint value) => ((Register32*)address)->Value = value;
 
+        // A 32-bit read that stays 32-bit when the caller keeps only the low byte: inlined, ilc
+        // turns `(byte)Read32(RDR)` into an `ldrb` (seen in the STM32 image), and some peripherals
+        // want word access (RM0410 34.8: USART registers are accessed as words). Not inlined, so
+        // it costs a call; use it for data registers whose value is narrowed.
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        public static uint Read32Word(uint address) => ((Register32*)address)->Value;
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static ushort Read16(uint address) => ((Register16*)address)->Value;
 

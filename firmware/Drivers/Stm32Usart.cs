@@ -58,7 +58,7 @@ namespace ChargePoint.Drivers
                 Mmio.Write32(_base + Icr, IcrOverrunClear);
             }
             while ((Mmio.Read32(_base + Isr) & IsrReceiveNotEmpty) != 0)
-                _received.TryWrite((byte)Mmio.Read32(_base + Rdr));
+                _received.TryWrite((byte)Mmio.Read32Word(_base + Rdr));
         }
 
         public void WriteByte(byte value)

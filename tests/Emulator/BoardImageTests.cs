@@ -34,6 +34,25 @@ namespace ChargePoint.Tests.Emulator
         }
 
         [Fact]
+        public void Stm32_receive_data_register_is_read_as_a_word()
+        {
+            // USART_RDR is at offset 0x24: a narrowed read would show as `ldrb ... #36`.
+            string elf = Repo.Image("stm32f769i-disco");
+            var symbols = Repo.Symbols(elf);
+            var read = symbols["firmware_ChargePoint_Drivers_Mmio__Read32Word"];
+            var (code, disassembly) = Repo.Run("arm-none-eabi-objdump",
+                $"-d --start-address=0x{read.Start:x} --stop-address=0x{read.End:x} \"{elf}\"", TimeSpan.FromMinutes(1));
+            Assert.Equal(0, code);
+            Assert.Matches(@"\sldr(\.w)?\s", disassembly);
+            Assert.DoesNotMatch(@"\sldr[bh]", disassembly);
+
+            var handler = symbols["firmware_ChargePoint_Drivers_Stm32Usart__HandleReceiveInterrupt"];
+            (code, disassembly) = Repo.Run("arm-none-eabi-objdump",
+                $"-d --start-address=0x{handler.Start:x} --stop-address=0x{handler.End:x} \"{elf}\"", TimeSpan.FromMinutes(1));
+            Assert.DoesNotMatch(@"ldrb(\.w)?\s+r\d+, \[r\d+, #36\]", disassembly);
+        }
+
+        [Fact]
         public void Mps2_image_starts_with_its_vector_table_at_zero()
         {
             string elf = Repo.Image("mps2-an500");
