@@ -48,7 +48,6 @@ void *RhpNewArrayAlign8(const method_table_head *type, int32_t length) { return 
 void *RhpNewPtrArrayFast(const method_table_head *type, int32_t length) { return new_array(type, length, 4, CALLER()); }
 void *RhpNewArrayFast(const method_table_head *type, int32_t length) { return new_array(type, length, 4, CALLER()); }
 void *RhpNewArrayFastAlign8(const method_table_head *type, int32_t length) { return new_array(type, length, 8, CALLER()); }
-void *rt_new_array(const method_table_head *type, int32_t length) { return new_array(type, length, 4, CALLER()); }
 
 /* Heap bounds from the linker script. */
 extern uint8_t __heap_start[], __heap_end[];

@@ -15,11 +15,6 @@ namespace Internal.Runtime
         internal ushort NumInterfaces;
         internal uint HashCode;
 
-        private const uint HasComponentSizeFlag = 0x80000000;
-
-        internal bool HasComponentSize => (Flags & HasComponentSizeFlag) != 0;
-        internal ushort ComponentSize => HasComponentSize ? (ushort)Flags : (ushort)0;
-
         internal MethodTable* BaseType => RelatedType;
 
         // The vtable follows the fixed header; the interface map follows the vtable.

@@ -5,7 +5,7 @@ namespace System.Runtime
     // Direct calls into native/ (no transition: RuntimeImport + InternalCall is a plain `bl` to the symbol).
     internal static unsafe class RuntimeImports
     {
-        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "rt_new_array")]
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "RhpNewArray")]
         internal static extern object RhpNewArray(Internal.Runtime.MethodTable* type, int length);
 
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "rt_halt")]

@@ -10,10 +10,19 @@ namespace System.Runtime.CompilerServices
 
         public static int OffsetToStringData => 8;
 
+        // Intrinsics the JIT expands; a body that runs means it did not, and any answer would be a guess.
         [Intrinsic]
-        public static bool IsReferenceOrContainsReferences<T>() => false;
+        public static bool IsReferenceOrContainsReferences<T>()
+        {
+            Internal.Runtime.Panic.Fail("IsReferenceOrContainsReferences not expanded by ilc"u8);
+            return true;
+        }
 
         [Intrinsic]
-        public static ReadOnlySpan<T> CreateSpan<T>(RuntimeFieldHandle fldHandle) => default;
+        public static ReadOnlySpan<T> CreateSpan<T>(RuntimeFieldHandle fldHandle)
+        {
+            Internal.Runtime.Panic.Fail("CreateSpan not expanded by ilc"u8);
+            return default;
+        }
     }
 }
