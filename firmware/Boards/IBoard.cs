@@ -1,6 +1,7 @@
 using System;
 using ChargePoint.Core;
 using ChargePoint.Core.Buffers;
+using ChargePoint.Core.Scheduling;
 using ChargePoint.Drivers;
 
 namespace ChargePoint.Boards
@@ -12,12 +13,27 @@ namespace ChargePoint.Boards
         ReadOnlySpan<byte> Name { get; }
         uint CoreClockHz { get; }
         IConsoleUart Console { get; }
+
+        // Microseconds since boot from a free-running hardware counter (not SysTick interpolation).
         IClock Clock { get; }
+
+        // The Ethernet controller (valid after Initialize; started by EnableNetwork).
+        INetworkLink Network { get; }
+
+        // The configuration block (ChargePoint.Core.Config): where it lives, and the board's
+        // defaults in the block's own key=value text (used when the block is absent or invalid).
+        uint ConfigBlockAddress { get; }
+        ReadOnlySpan<byte> ConfigDefaults { get; }
 
         // Clocks, pins, console and the millisecond tick. Runs first, at boot.
         void Initialize();
 
-        // From now on every byte typed at the console goes, from its interrupt, into `received`.
-        void EnableConsoleInput(ByteRing received);
+        // From now on every byte typed at the console goes, from its interrupt, into `received`,
+        // and the interrupt signals task `taskId`.
+        void EnableConsoleInput(ByteRing received, Scheduler scheduler, int taskId);
+
+        // Boot: start the Ethernet controller (reset, MAC, buffers) and its interrupt, which
+        // signals task `taskId` for every received frame and link change.
+        void EnableNetwork(Scheduler scheduler, int taskId);
     }
 }
