@@ -12,6 +12,7 @@
 #          banner only: the size of the runtime floor).
 
 BOARD   ?= mps2-an500
+comma   := ,
 VARIANT ?=
 NAME    := sharpcharge
 PROJECT := SharpCharge
@@ -50,9 +51,20 @@ OBJCOPY        := $(CROSS)objcopy
 QEMU           := qemu-system-arm
 OPENOCD        := openocd
 
+# lwIP: fetched by `make deps` (tools/fetch-lwip.sh) into native/vendor/lwip, never committed.
+LWIP_DIR     := native/vendor/lwip/src
+LWIP_SOURCES := $(addprefix $(LWIP_DIR)/,core/init.c core/def.c core/dns.c core/inet_chksum.c core/ip.c \
+                core/mem.c core/memp.c core/netif.c core/pbuf.c core/stats.c core/sys.c core/tcp.c \
+                core/tcp_in.c core/tcp_out.c core/timeouts.c core/udp.c core/ipv4/dhcp.c core/ipv4/etharp.c \
+                core/ipv4/icmp.c core/ipv4/ip4.c core/ipv4/ip4_addr.c core/ipv4/ip4_frag.c netif/ethernet.c \
+                apps/sntp/sntp.c)
+
 CPU_FLAGS := -mcpu=cortex-m7 -mthumb -mfpu=fpv5-d16 -mfloat-abi=hard
-CFLAGS    := $(CPU_FLAGS) -O2 -g -std=c11 -Wall -Wextra -Werror -ffunction-sections -fdata-sections \
-             -fno-unwind-tables -fno-asynchronous-unwind-tables -fno-exceptions -D$(BOARD_MACRO) -Inative
+BASE_CFLAGS := $(CPU_FLAGS) -O2 -g -std=c11 -ffunction-sections -fdata-sections \
+             -fno-unwind-tables -fno-asynchronous-unwind-tables -fno-exceptions -D$(BOARD_MACRO) -Inative -I$(LWIP_DIR)/include
+CFLAGS    := $(BASE_CFLAGS) -Wall -Wextra -Werror
+# Third-party code is built as it comes: its warnings are not ours to fix.
+LWIP_CFLAGS := $(BASE_CFLAGS) -w
 LDFLAGS   := $(CPU_FLAGS) -nostartfiles --specs=nano.specs -Llinker -Tlinker/$(BOARD).ld \
              -Wl,--gc-sections -Wl,--no-warn-rwx-segments -Wl,-z,noexecstack -Wl,-Map=$(BUILD)/$(NAME).map
 CSFLAGS   := -nologo -nostdlib -noconfig -unsafe -optimize+ -deterministic -langversion:latest \
@@ -63,6 +75,8 @@ RUNTIME_SOURCES  := $(shell find runtime -name '*.cs' | sort)
 FIRMWARE_SOURCES := $(shell find firmware -name '*.cs' | sort)
 NATIVE_SOURCES   := $(wildcard native/*.c)
 NATIVE_OBJECTS   := $(patsubst native/%.c,$(BUILD)/native/%.o,$(NATIVE_SOURCES))
+LWIP_OBJECTS     := $(patsubst $(LWIP_DIR)/%.c,$(BUILD)/lwip/%.o,$(LWIP_SOURCES))
+NATIVE_HEADERS   := $(wildcard native/*.h native/arch/*.h)
 FIRMWARE_DEFINES := $(BOARD_MACRO)$(if $(VARIANT),;$(shell echo $(VARIANT) | tr a-z A-Z))
 
 .PHONY: all deps run flash monitor size clean test test-host test-emulator check-tools images
@@ -99,16 +113,24 @@ $(BUILD)/firmware.o: $(BUILD)/firmware.dll $(COREBUILD)/corelib.dll
 	@$(ILC) $(BUILD)/firmware.dll $(COREBUILD)/corelib.dll $(ILCFLAGS) --root:firmware -o:$@
 	@tools/class-constructors.sh $@
 
-# 4. Native code (native/).
-$(BUILD)/native/%.o: native/%.c native/board.h Makefile
+# 4. Native code (native/), and lwIP with our lwipopts.h.
+$(LWIP_DIR)/core/init.c:
+	@echo "lwIP is not in $(LWIP_DIR): run 'make deps' (tools/fetch-lwip.sh fetches it)" >&2; exit 1
+
+$(BUILD)/native/%.o: native/%.c $(NATIVE_HEADERS) Makefile | $(LWIP_DIR)/core/init.c
 	@mkdir -p $(@D)
 	@echo "CC      $@"
 	@$(CC) $(CFLAGS) -c $< -o $@
 
+$(BUILD)/lwip/%.o: $(LWIP_DIR)/%.c $(NATIVE_HEADERS) Makefile
+	@mkdir -p $(@D)
+	@echo "CC      $@"
+	@$(CC) $(LWIP_CFLAGS) -c $< -o $@
+
 # 5. Link with the board's linker script.
-$(ELF): $(NATIVE_OBJECTS) $(BUILD)/firmware.o linker/$(BOARD).ld linker/sections.ld
+$(ELF): $(NATIVE_OBJECTS) $(LWIP_OBJECTS) $(BUILD)/firmware.o linker/$(BOARD).ld linker/sections.ld
 	@echo "LD      $@"
-	@$(CC) $(LDFLAGS) $(NATIVE_OBJECTS) $(BUILD)/firmware.o -lgcc -o $@
+	@$(CC) $(LDFLAGS) $(NATIVE_OBJECTS) $(LWIP_OBJECTS) $(BUILD)/firmware.o -lgcc -o $@
 
 $(BUILD)/$(NAME).bin: $(ELF)
 	@echo "OBJCOPY $@"
@@ -121,16 +143,43 @@ deps:
 size: $(ELF)
 	@tools/size-report.sh $(BUILD) $(NAME)
 
+# ---- configuration block -------------------------------------------------------------------
+# Settings overridable without a rebuild (firmware/Core/Config): any of these make variables
+# writes a block (tools/configblock.py) that `make run` loads with QEMU's -device loader and
+# `make flash` programs into its flash sector. Unset ones keep the board's defaults.
+#   CS_URL=ws://host:port/path  CP_ID=...  CP_PASSWORD=...  NET_IP=dhcp|a.b.c.d  NET_MASK=...
+#   NET_GW=...  DNS=auto|a.b.c.d  DNS_PORT=...  SNTP=host  SNTP_PORT=...
+CONFIG_OPTIONS := $(if $(CS_URL),--cs-url '$(CS_URL)') $(if $(CP_ID),--cp-id '$(CP_ID)') \
+                  $(if $(CP_PASSWORD),--password '$(CP_PASSWORD)') $(if $(NET_IP),--ip '$(NET_IP)') \
+                  $(if $(NET_MASK),--netmask '$(NET_MASK)') $(if $(NET_GW),--gateway '$(NET_GW)') \
+                  $(if $(DNS),--dns '$(DNS)') $(if $(DNS_PORT),--dns-port '$(DNS_PORT)') \
+                  $(if $(SNTP),--sntp '$(SNTP)') $(if $(SNTP_PORT),--sntp-port '$(SNTP_PORT)')
+CONFIG_BLOCK   := $(BUILD)/config.bin
+CONFIG_ADDRESS_mps2-an500       := 0x003FF000
+CONFIG_ADDRESS_stm32f769i-disco := 0x081C0000
+CONFIG_ADDRESS := $(CONFIG_ADDRESS_$(BOARD))
+
+.PHONY: config-block
+config-block:
+	@mkdir -p $(BUILD)
+	@rm -f $(CONFIG_BLOCK)
+	@$(if $(strip $(CONFIG_OPTIONS)),python3 tools/configblock.py -o $(CONFIG_BLOCK) $(CONFIG_OPTIONS),echo "CONFIG  board defaults (no block: set CS_URL=, CP_ID=, SNTP=, ... to write one)")
+
 # Console on stdio (Ctrl-A X quits QEMU). UART1, the session stream, goes to build/uart1.log.
-run: $(ELF)
+# The NIC is on QEMU's user network: the guest is 10.0.2.15, the host's 127.0.0.1 is 10.0.2.2.
+QEMU_NET := -nic user,model=lan9118
+run: $(ELF) config-block
 	@test "$(BOARD)" = mps2-an500 || { echo "make run boots the mps2-an500 image (QEMU); BOARD=$(BOARD) runs on hardware: make flash"; exit 2; }
 	@echo "QEMU    $(ELF)  (quit: Ctrl-A then X)"
-	@$(QEMU) -M mps2-an500 -nographic -serial mon:stdio -serial file:$(BUILD)/uart1.log -kernel $(ELF)
+	@$(QEMU) -M mps2-an500 -nographic -serial mon:stdio -serial file:$(BUILD)/uart1.log $(QEMU_NET) \
+		$(if $(strip $(CONFIG_OPTIONS)),-device loader$(comma)file=$(CONFIG_BLOCK)$(comma)addr=$(CONFIG_ADDRESS)$(comma)force-raw=on) -kernel $(ELF)
 
 # Not testable here (no board attached to CI): written from OpenOCD 0.12's board file and UM2033.
 flash:
 	@$(MAKE) --no-print-directory BOARD=stm32f769i-disco
-	$(OPENOCD) -f board/stm32f769i-disco.cfg -c "program build/stm32f769i-disco/$(NAME).elf verify reset exit"
+	@$(MAKE) --no-print-directory BOARD=stm32f769i-disco config-block
+	$(OPENOCD) -f board/stm32f769i-disco.cfg -c "program build/stm32f769i-disco/$(NAME).elf verify" \
+		$(if $(strip $(CONFIG_OPTIONS)),-c "program build/stm32f769i-disco/config.bin $(CONFIG_ADDRESS_stm32f769i-disco) verify") -c "reset run" -c "exit"
 
 MONITOR_PORT ?= /dev/ttyACM0
 monitor:

@@ -1,10 +1,14 @@
+using System;
 using System.Runtime.InteropServices;
 using ChargePoint.Boards;
 using ChargePoint.Core;
 using ChargePoint.Core.Buffers;
+using ChargePoint.Core.Config;
 using ChargePoint.Core.Logging;
+using ChargePoint.Core.Net;
 using ChargePoint.Core.Scheduling;
 using ChargePoint.Core.Shell;
+using ChargePoint.Core.Time;
 using ChargePoint.Drivers;
 using Internal.Runtime;
 
@@ -20,7 +24,6 @@ namespace ChargePoint
         public const long StatusPeriodMilliseconds = 60000;
         public const int ConsoleInputBytes = 256;       // typed bytes waiting for the shell task
         public const int ShellCommandCapacity = 8;
-        public const long ShellPollMilliseconds = 10;   // how often the shell drains the input ring
 
         private static IBoard s_board;
 
@@ -57,13 +60,32 @@ namespace ChargePoint
             int statusTask = scheduler.Add(status);
             scheduler.Every(statusTask, StatusPeriodMilliseconds, StatusPeriodMilliseconds);
 
+            // Settings: the board's defaults, overridden by a valid configuration block.
+            var settings = new Settings();
+            var configRegion = new ReadOnlySpan<byte>((void*)s_board.ConfigBlockAddress, ConfigBlock.RegionSize);
+            new ConfigBlock().Load(configRegion, s_board.ConfigBlockAddress, s_board.ConfigDefaults, settings, log);
+            var wallClock = new WallClock(s_board.Clock);
+
+            // The network: the NIC's interrupt wakes the network task, which owns lwIP.
+            var stack = new LwipStack(s_board.Network, scheduler);
+            var network = new NetworkTask(stack, settings, wallClock, scheduler, log);
+            int networkTask = scheduler.Add(network);
+            s_board.EnableNetwork(scheduler, networkTask);
+            network.Start(networkTask);
+
+            // The shell's TCP diagnostic (`net tcp`), on the second connection.
+            LwipTcpConnection probeConnection = stack.CreateConnection();
+            var probe = new EchoProbe(probeConnection, s_board.Clock, log);
+            probeConnection.BindOwner(scheduler.Add(probe));
+
             var consoleInput = new ByteRing(ConsoleInputBytes);
             var shell = new Shell(consoleInput, console, log, ShellCommandCapacity);
             shell.Add(new UptimeCommand(s_board.Clock));
             shell.Add(new MemCommand());
             shell.Add(new TasksCommand(scheduler));
+            shell.Add(new NetCommand(stack, network, probe));
+            shell.Add(new ConfigCommand(settings));
             int shellTask = scheduler.Add(shell);
-            scheduler.Every(shellTask, ShellPollMilliseconds, ShellPollMilliseconds);
 
 #if SELFTEST
             SelfTest.BeforeSeal(log, scheduler, shell);
@@ -76,7 +98,7 @@ namespace ChargePoint
                 .Append(Heap.Size).Append(" bytes used"u8).End();
             log.Begin(LogLevel.Info, "main"u8).Append("Scheduler started: "u8).Append(scheduler.Count)
                 .Append(" of "u8).Append(scheduler.Capacity).Append(" tasks"u8).End();
-            s_board.EnableConsoleInput(consoleInput);
+            s_board.EnableConsoleInput(consoleInput, scheduler, shellTask);
             log.Info("main"u8, "Console ready: type help"u8);
 #if SELFTEST
             SelfTest.AfterSeal(log, scheduler);

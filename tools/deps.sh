@@ -40,6 +40,8 @@ step "ilc: $ILC"
 step "nuget: restoring the test project"
 dotnet restore tests/ChargePoint.Tests.csproj --nologo -v quiet || fail "NuGet restore of tests/ChargePoint.Tests.csproj failed"
 
+tools/fetch-lwip.sh || fail "fetching lwIP failed (see above)"
+
 for tool in arm-none-eabi-gcc qemu-system-arm openocd; do
     command -v "$tool" >/dev/null || fail "$tool still missing after install"
 done

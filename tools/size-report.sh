@@ -9,6 +9,8 @@ elf="$build/$name.elf"
 
 # Symbols defined by our own C (native/*.c): everything else in C is newlib/libgcc.
 native_symbols=$(arm-none-eabi-nm --defined-only "$build"/native/*.o | awk 'NF == 3 { print $3 }' | sort -u | tr '\n' ' ')
+# lwIP's objects (static functions too: nm lists local symbols with their object's code).
+lwip_symbols=$(find "$build/lwip" -name '*.o' 2>/dev/null | xargs -r arm-none-eabi-nm --defined-only | awk 'NF == 3 { print $3 }' | sort -u | tr '\n' ' ')
 
 arm-none-eabi-size -A -d "$elf" | awk -v elf="$elf" '
     $1 ~ /^\./ { size[$1] = $2 }
@@ -29,14 +31,18 @@ arm-none-eabi-size -A -d "$elf" | awk -v elf="$elf" '
 {
     arm-none-eabi-size -A -d "$elf" | awk '$1 ~ /^\.(text|data|bss)$/ { printf "S %s %s %s\n", $1, $3, $2 }'
     arm-none-eabi-nm -n -S -t d --defined-only "$elf" | awk 'NF == 3 { printf "Y %s - %s %s\n", $1, $2, $3 } NF == 4 { printf "Y %s %d %s %s\n", $1, $2, $3, $4 }'
-} | awk -v native="$native_symbols" '
-    BEGIN { n = split(native, list, " "); for (i = 1; i <= n; i++) isnative[list[i]] = 1 }
+} | awk -v native="$native_symbols" -v lwip="$lwip_symbols" '
+    BEGIN {
+        n = split(native, list, " "); for (i = 1; i <= n; i++) isnative[list[i]] = 1
+        n = split(lwip, list, " "); for (i = 1; i <= n; i++) islwip[list[i]] = 1
+    }
     function marker(sym) {
         return sym ~ /^_fram0/ || sym ~ /^__(data|bss|heap|stack|modules)_(start|end|load|top|bottom)$/ || sym ~ /^(STACK_SIZE|__security_cookie_end)$/ || sym ~ /^\$[atd]/
     }
     function component(sym,   name) {
         name = sym; sub(/^_ZTV[0-9]+/, "", name); sub(/^__(InterfaceDispatchMap|InterfaceDispatchCell|GCSTATICS|NONGCSTATICS|writableData)_?/, "", name)
         if (sym in isnative) return "native"
+        if (sym in islwip) return "lwIP"
         if (name ~ /^firmware_ChargePoint_Core_/) return "Core"
         if (name ~ /^firmware_ChargePoint_Drivers_/) return "Drivers"
         if (name ~ /^firmware_ChargePoint_Boards_/) return "Boards"
@@ -68,7 +74,7 @@ arm-none-eabi-size -A -d "$elf" | awk -v elf="$elf" '
             total[c[k], region] += sz; comps[c[k]] = 1
         }
         printf "  %-14s %8s %8s   (flash: code, constants and the .data image; ram: .data + .bss)\n", "component", "flash", "ram"
-        order = "runtime Core Drivers Boards firmware_root native C_library strings ilc_data padding"
+        order = "runtime Core Drivers Boards firmware_root native lwIP C_library strings ilc_data padding"
         n = split(order, names, " ")
         for (i = 1; i <= n; i++) {
             comp = names[i]; gsub(/_/, " ", comp)
