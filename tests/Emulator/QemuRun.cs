@@ -1,10 +1,36 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
+using System.Globalization;
+using System.IO;
 using System.Text;
 using System.Threading;
 
 namespace ChargePoint.Tests.Emulator
 {
+    // What a boot adds to the plain machine: a network, a configuration block in memory.
+    //   new QemuRun(elf, new QemuOptions { Network = true, ConfigBlock = path })
+    public sealed record QemuOptions
+    {
+        // Where the firmware reads its configuration block on mps2-an500: the last 4 KiB of the
+        // 4 MiB code memory (0x00000000-0x003FFFFF).
+        public const uint Mps2ConfigAddress = 0x003FF000;
+
+        // -nic user,model=lan9118: QEMU's user-mode network (the guest gets 10.0.2.15 by DHCP,
+        // DNS at 10.0.2.3; 10.0.2.2 is the host's 127.0.0.1, TCP and UDP).
+        public bool Network { get; init; }
+
+        // Extra user-netdev options appended to the -nic option, each as QEMU spells it, e.g.
+        // "hostfwd=tcp:127.0.0.1:5555-:80" or "restrict=on". Only with Network.
+        public IReadOnlyList<string> NetworkOptions { get; init; } = Array.Empty<string>();
+
+        // A file loaded byte for byte at ConfigAddress before the CPU starts (QEMU's generic
+        // loader: -device loader,file=…,addr=…,force-raw=on). Null: none.
+        public string ConfigBlock { get; init; }
+
+        public uint ConfigAddress { get; init; } = Mps2ConfigAddress;
+    }
+
     // One boot of an image on QEMU's mps2-an500, console (UART0) on stdout. The process is always
     // killed by its own PID when the test is done with it; every wait is bounded.
     public sealed class QemuRun : IDisposable
@@ -14,20 +40,82 @@ namespace ChargePoint.Tests.Emulator
         private readonly Process _process;
         private readonly StringBuilder _console = new StringBuilder();
         private readonly object _gate = new object();
+        private readonly StringBuilder _errors = new StringBuilder();
 
-        public QemuRun(string elf)
+        public QemuRun(string elf, QemuOptions options = null)
         {
-            var start = new ProcessStartInfo("qemu-system-arm",
-                $"-M mps2-an500 -display none -monitor none -serial stdio -serial null -kernel \"{elf}\"")
+            Arguments = BuildArguments(elf, options ?? new QemuOptions());
+            var start = new ProcessStartInfo("qemu-system-arm")
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
                 RedirectStandardInput = true,
                 UseShellExecute = false,
             };
+            foreach (string argument in Arguments) start.ArgumentList.Add(argument);
             _process = Process.Start(start);
             var reader = new Thread(ReadConsole) { IsBackground = true };
             reader.Start();
+            var errors = new Thread(ReadErrors) { IsBackground = true };
+            errors.Start();
+        }
+
+        // The arguments QEMU was started with (one element per argument, unquoted).
+        public IReadOnlyList<string> Arguments { get; }
+
+        // QEMU's command line for one boot: the machine, UART0 on stdio (UART1 discarded), then
+        // what `options` asks for. Checks that the configuration block file exists.
+        public static IReadOnlyList<string> BuildArguments(string elf, QemuOptions options)
+        {
+            ArgumentNullException.ThrowIfNull(elf);
+            ArgumentNullException.ThrowIfNull(options);
+            var arguments = new List<string>
+            {
+                "-M", "mps2-an500", "-display", "none", "-monitor", "none",
+                "-serial", "stdio", "-serial", "null",
+            };
+            var networkOptions = options.NetworkOptions ?? Array.Empty<string>();
+            if (options.Network)
+            {
+                var nic = new StringBuilder("user,model=lan9118");
+                foreach (string option in networkOptions)
+                {
+                    if (string.IsNullOrWhiteSpace(option)) throw new ArgumentException("an empty network option", nameof(options));
+                    nic.Append(',').Append(option);
+                }
+                arguments.Add("-nic");
+                arguments.Add(nic.ToString());
+            }
+            else if (networkOptions.Count > 0)
+            {
+                throw new ArgumentException("NetworkOptions need Network = true", nameof(options));
+            }
+            if (options.ConfigBlock != null)
+            {
+                string path = Path.GetFullPath(options.ConfigBlock);
+                if (!File.Exists(path)) throw new FileNotFoundException("configuration block file not found", path);
+                // QEMU option values escape a comma by doubling it.
+                arguments.Add("-device");
+                arguments.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"loader,file={path.Replace(",", ",,")},addr=0x{options.ConfigAddress:X8},force-raw=on"));
+            }
+            arguments.Add("-kernel");
+            arguments.Add(elf);
+            return arguments;
+        }
+
+        // What QEMU wrote on stderr so far (bad options, slirp warnings).
+        public string Errors
+        {
+            get { lock (_errors) return _errors.ToString(); }
+        }
+
+        private void ReadErrors()
+        {
+            var buffer = new char[1024];
+            int read;
+            while ((read = _process.StandardError.Read(buffer, 0, buffer.Length)) > 0)
+                lock (_errors) _errors.Append(buffer, 0, read);
         }
 
         private void ReadConsole()
@@ -81,11 +169,17 @@ namespace ChargePoint.Tests.Emulator
                 {
                     var left = deadline - DateTime.UtcNow;
                     if (left <= TimeSpan.Zero)
-                        throw new TimeoutException($"console did not show {what} within {Limit}; it showed:\n{_console}");
+                        throw new TimeoutException($"console did not show {what} within {Limit}; it showed:\n{_console}" + StderrNote());
                     Monitor.Wait(_gate, TimeSpan.FromMilliseconds(Math.Min(200, left.TotalMilliseconds)));
                 }
                 return _console.ToString();
             }
+        }
+
+        private string StderrNote()
+        {
+            string errors = Errors;
+            return errors.Length == 0 ? "" : $"\nQEMU's stderr:\n{errors}";
         }
 
         public void Dispose()
