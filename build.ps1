@@ -6,7 +6,11 @@
   ./build.ps1                               # build build/mps2-an500/sharpcharge.elf
   ./build.ps1 all -Board stm32f769i-disco   # build the board image
   ./build.ps1 deps; ./build.ps1 run; ./build.ps1 test
+  ./build.ps1 run -CsUrl ws://10.0.2.2:9000/x -CpId CP9   # boot with a configuration block
   Targets: all deps run flash monitor size clean test test-host images
+  Configuration block (the Makefile's CS_URL, CP_ID, CP_PASSWORD, NET_IP, NET_MASK, NET_GW, DNS,
+  DNS_PORT, SNTP, SNTP_PORT): -CsUrl -CpId -CpPassword -NetIp -NetMask -NetGw -Dns -DnsPort -Sntp
+  -SntpPort. run loads it into QEMU and flash programs it; only the values given go into it.
 #>
 param(
     [ValidateSet('all', 'deps', 'run', 'flash', 'monitor', 'size', 'clean', 'test', 'test-host', 'images')]
@@ -15,14 +19,25 @@ param(
     [string]$Board = 'mps2-an500',
     [ValidateSet('', 'selftest', 'bare')]
     [string]$Variant = '',
-    [string]$MonitorPort = '/dev/ttyACM0'
+    [string]$MonitorPort = '/dev/ttyACM0',
+    [string]$CsUrl = '',
+    [string]$CpId = '',
+    [string]$CpPassword = '',
+    [string]$NetIp = '',
+    [string]$NetMask = '',
+    [string]$NetGw = '',
+    [string]$Dns = '',
+    [string]$DnsPort = '',
+    [string]$Sntp = '',
+    [string]$SntpPort = ''
 )
 
 $ErrorActionPreference = 'Stop'
 Set-Location $PSScriptRoot
 
 # ---- configuration (the Makefile's, read from it so the two cannot drift) -----------------
-$makefile = Get-Content Makefile
+# Continuation lines (backslash, newline) are joined as make joins them.
+$makefile = (Get-Content -Raw Makefile) -replace '\\\r?\n\s*', ' ' -split '\r?\n'
 function Get-MakeValue([string]$name) {
     $line = $makefile | Where-Object { $_ -match "^$name\s*:?=\s*(.*)$" } | Select-Object -First 1
     if (-not $line) { throw "build: $name not found in Makefile" }
@@ -32,6 +47,15 @@ $Name = Get-MakeValue 'NAME'
 $Project = Get-MakeValue 'PROJECT'
 $Version = Get-MakeValue 'VERSION'
 $IlcVersion = Get-MakeValue 'ILC_VERSION'
+$LwipDir = Get-MakeValue 'LWIP_DIR'
+$lwipList = Get-MakeValue 'LWIP_SOURCES'
+if ($lwipList -notmatch '^\$\(addprefix \$\(LWIP_DIR\)/,(.*)\)$') { throw "build: cannot read LWIP_SOURCES in the Makefile: $lwipList" }
+$LwipSources = -split $Matches[1] | ForEach-Object { "$LwipDir/$_" }
+$QemuNet = -split (Get-MakeValue 'QEMU_NET')
+$ConfigAddress = @{
+    'mps2-an500' = Get-MakeValue 'CONFIG_ADDRESS_mps2-an500'
+    'stm32f769i-disco' = Get-MakeValue 'CONFIG_ADDRESS_stm32f769i-disco'
+}
 
 $BoardMacro = @{ 'mps2-an500' = 'BOARD_MPS2_AN500'; 'stm32f769i-disco' = 'BOARD_STM32F769I_DISCO' }[$Board]
 $Build = Join-Path build ($Board + $(if ($Variant) { "-$Variant" } else { '' }))
@@ -64,6 +88,16 @@ function Test-Tools {
     if (-not (Get-Command arm-none-eabi-gcc -ErrorAction SilentlyContinue)) {
         throw 'build: arm-none-eabi-gcc is missing. Run: ./build.ps1 deps (Debian gcc-arm-none-eabi, libnewlib-arm-none-eabi)'
     }
+    if (-not (Test-Path "$LwipDir/core/init.c")) { throw "build: lwIP is not in $LwipDir. Run: ./build.ps1 deps (tools/fetch-lwip.sh fetches it)" }
+}
+
+# Relative paths in the order of the Makefile's `find | sort` and $(wildcard) (byte order, as the C
+# locale sorts): csc numbers the types in the order of its sources, so the order shapes firmware.o.
+function Get-SourceFiles([string]$dir, [string]$filter, [switch]$Recurse) {
+    $files = [string[]]@(Get-ChildItem $dir -Filter $filter -File -Recurse:$Recurse |
+            ForEach-Object { [IO.Path]::GetRelativePath($PWD.Path, $_.FullName) -replace '\\', '/' })
+    [Array]::Sort($files, [StringComparer]::Ordinal)
+    return $files
 }
 
 # True when $output is missing or older than any of $inputs.
@@ -83,8 +117,8 @@ function Build-Image {
     Test-Tools
     $csc = Find-Csc
     New-Item -ItemType Directory -Force $CoreBuild, (Join-Path $Build native) | Out-Null
-    $runtimeSources = Get-ChildItem runtime -Recurse -Filter *.cs | Sort-Object FullName | ForEach-Object FullName
-    $firmwareSources = Get-ChildItem firmware -Recurse -Filter *.cs | Sort-Object FullName | ForEach-Object FullName
+    $runtimeSources = @(Get-SourceFiles runtime *.cs -Recurse)
+    $firmwareSources = @(Get-SourceFiles firmware *.cs -Recurse)
 
     # 1. corelib
     $corelib = Join-Path $CoreBuild corelib.dll
@@ -110,36 +144,70 @@ function Build-Image {
     if (Test-Stale $object @($firmware, $corelib)) {
         Step ILC $object
         Invoke-Tool $Ilc @($firmware, $corelib, '--systemmodule:corelib', '--targetarch:arm', '--targetos:linux', '-O', '--nativelib', '--root:firmware', "-o:$object")
+        if (Get-Command bash -ErrorAction SilentlyContinue) { Invoke-Tool bash @('tools/class-constructors.sh', $object) }
     }
 
-    # 4. native
-    $cFlags = $CpuFlags + @('-O2', '-g', '-std=c11', '-Wall', '-Wextra', '-Werror', '-ffunction-sections', '-fdata-sections',
-        '-fno-unwind-tables', '-fno-asynchronous-unwind-tables', '-fno-exceptions', "-D$BoardMacro", '-Inative')
+    # 4. native, and lwIP with our lwipopts.h (built as it comes: its warnings are not ours to fix)
+    $baseCFlags = $CpuFlags + @('-O2', '-g', '-std=c11', '-ffunction-sections', '-fdata-sections',
+        '-fno-unwind-tables', '-fno-asynchronous-unwind-tables', '-fno-exceptions', "-D$BoardMacro", '-Inative', "-I$LwipDir/include")
+    $cFlags = $baseCFlags + @('-Wall', '-Wextra', '-Werror')
+    $lwipCFlags = $baseCFlags + @('-w')
+    $headers = @(Get-ChildItem native/*.h, native/arch/*.h -File -ErrorAction SilentlyContinue | ForEach-Object FullName) + 'Makefile'
     $nativeObjects = @()
-    foreach ($source in Get-ChildItem native -Filter *.c | Sort-Object Name) {
-        $out = Join-Path $Build "native/$($source.BaseName).o"
-        if (Test-Stale $out @($source.FullName, 'native/board.h', 'Makefile')) {
-            Step CC $out
-            Invoke-Tool arm-none-eabi-gcc ($cFlags + @('-c', $source.FullName, '-o', $out))
-        }
+    foreach ($source in Get-SourceFiles native *.c) {
+        $out = Join-Path $Build ($source -replace '\.c$', '.o')
+        Build-CObject $source $out $cFlags $headers
         $nativeObjects += $out
+    }
+    $lwipObjects = @()
+    foreach ($source in $LwipSources) {
+        $out = Join-Path $Build ('lwip/' + $source.Substring($LwipDir.Length + 1) -replace '\.c$', '.o')
+        Build-CObject $source $out $lwipCFlags $headers
+        $lwipObjects += $out
     }
 
     # 5. link
-    if (Test-Stale $Elf ($nativeObjects + $object + "linker/$Board.ld" + 'linker/sections.ld')) {
+    if (Test-Stale $Elf ($nativeObjects + $lwipObjects + $object + "linker/$Board.ld" + 'linker/sections.ld')) {
         Step LD $Elf
         Invoke-Tool arm-none-eabi-gcc ($CpuFlags + @('-nostartfiles', '--specs=nano.specs', '-Llinker', "-Tlinker/$Board.ld",
                 '-Wl,--gc-sections', '-Wl,--no-warn-rwx-segments', '-Wl,-z,noexecstack', "-Wl,-Map=$Build/$Name.map") +
-            $nativeObjects + @($object, '-lgcc', '-o', $Elf))
+            $nativeObjects + $lwipObjects + @($object, '-lgcc', '-o', $Elf))
         Step OBJCOPY "$Build/$Name.bin"
         Invoke-Tool arm-none-eabi-objcopy @('-O', 'binary', $Elf, "$Build/$Name.bin")
     }
 }
 
+function Build-CObject([string]$source, [string]$out, [string[]]$flags, [string[]]$dependencies) {
+    if (Test-Stale $out (@($source) + $dependencies)) {
+        New-Item -ItemType Directory -Force (Split-Path $out) | Out-Null
+        Step CC $out
+        Invoke-Tool arm-none-eabi-gcc ($flags + @('-c', $source, '-o', $out))
+    }
+}
+
 function Test-CorePortable {
     $bad = Get-ChildItem firmware/Core -Recurse -Filter *.cs |
-        Select-String -Pattern 'ChargePoint\.(Drivers|Boards)|Internal\.Runtime|RuntimeImport|DllImport|UnmanagedCallersOnly|Mmio\.'
+        Select-String -Pattern 'ChargePoint\.(Drivers|Boards)|Internal\.Runtime|RuntimeImport|DllImport|UnmanagedCallersOnly|Mmio\.|Nvic\.'
     if ($bad) { throw "firmware/Core must stay portable (no Drivers, Boards, native or device runtime API):`n$($bad -join "`n")" }
+}
+
+# ---- configuration block (the Makefile's config-block): only the values given go into it ------
+$ConfigOptions = @()
+foreach ($option in @(@('--cs-url', $CsUrl), @('--cp-id', $CpId), @('--password', $CpPassword), @('--ip', $NetIp),
+        @('--netmask', $NetMask), @('--gateway', $NetGw), @('--dns', $Dns), @('--dns-port', $DnsPort),
+        @('--sntp', $Sntp), @('--sntp-port', $SntpPort))) {
+    if ($option[1]) { $ConfigOptions += $option }
+}
+
+# Writes $dir/config.bin (tools/configblock.py); with no values, removes it: the board's defaults.
+function Write-ConfigBlock([string]$dir) {
+    New-Item -ItemType Directory -Force $dir | Out-Null
+    $block = Join-Path $dir config.bin
+    if (Test-Path $block) { Remove-Item -Force $block }
+    if (-not $ConfigOptions) { Write-Host 'CONFIG  board defaults (no block: set -CsUrl, -CpId, -Sntp, ... to write one)'; return }
+    $python = @('python3', 'python') | Where-Object { Get-Command $_ -ErrorAction SilentlyContinue } | Select-Object -First 1
+    if (-not $python) { throw 'build: python3 is missing (tools/configblock.py writes the configuration block)' }
+    Invoke-Tool $python (@('tools/configblock.py', '-o', $block) + $ConfigOptions)
 }
 
 function Show-Size {
@@ -167,6 +235,7 @@ switch ($Target) {
         if ($IsLinux -and (Get-Command bash -ErrorAction SilentlyContinue)) { Invoke-Tool bash @('tools/deps.sh') }
         else {
             Write-Host '==> install by hand: the Arm GNU toolchain (arm-none-eabi-gcc with newlib), QEMU (qemu-system-arm), OpenOCD'
+            Write-Host '==> and lwIP 2.1.3 into native/vendor/lwip (the tarball and sha256 that tools/fetch-lwip.sh names)'
             Invoke-Tool dotnet @('restore', 'tools/deps/ilcompiler.csproj', '--nologo', "-p:IlcRid=$Rid")
             Invoke-Tool dotnet @('restore', 'tests/ChargePoint.Tests.csproj', '--nologo')
         }
@@ -174,12 +243,19 @@ switch ($Target) {
     'run' {
         if ($Board -ne 'mps2-an500') { throw 'build: run boots the mps2-an500 image (QEMU); the board runs with: ./build.ps1 flash' }
         Build-Image
+        Write-ConfigBlock $Build
+        # The NIC is on QEMU's user network: the guest is 10.0.2.15, the host's 127.0.0.1 is 10.0.2.2.
+        $loader = if ($ConfigOptions) { @('-device', "loader,file=$Build/config.bin,addr=$($ConfigAddress[$Board]),force-raw=on") } else { @() }
         Write-Host "QEMU    $Elf  (quit: Ctrl-A then X)"
-        & qemu-system-arm -M mps2-an500 -nographic -serial mon:stdio -serial "file:$Build/uart1.log" -kernel $Elf
+        & qemu-system-arm -M mps2-an500 -nographic -serial mon:stdio -serial "file:$Build/uart1.log" @QemuNet @loader -kernel $Elf
     }
     'flash' {
         & $PSCommandPath all -Board stm32f769i-disco
-        Invoke-Tool openocd @('-f', 'board/stm32f769i-disco.cfg', '-c', "program build/stm32f769i-disco/$Name.elf verify reset exit")
+        $boardBuild = 'build/stm32f769i-disco'
+        Write-ConfigBlock $boardBuild
+        $program = @('-c', "program $boardBuild/$Name.elf verify")
+        if ($ConfigOptions) { $program += @('-c', "program $boardBuild/config.bin $($ConfigAddress['stm32f769i-disco']) verify") }
+        Invoke-Tool openocd (@('-f', 'board/stm32f769i-disco.cfg') + $program + @('-c', 'reset run', '-c', 'exit'))
     }
     'monitor' { & screen $MonitorPort 115200 }
     'clean' { foreach ($dir in 'build', 'tests/bin', 'tests/obj') { if (Test-Path $dir) { Remove-Item -Recurse -Force $dir } } }
