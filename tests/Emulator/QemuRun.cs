@@ -10,6 +10,7 @@ namespace ChargePoint.Tests.Emulator
 {
     // What a boot adds to the plain machine: a network, a configuration block in memory.
     //   new QemuRun(elf, new QemuOptions { Network = true, ConfigBlock = path })
+    //   new QemuRun(elf, new QemuOptions { SocketNetwork = wire.Ports, ConfigBlock = path })
     public sealed record QemuOptions
     {
         // Where the firmware reads its configuration block on mps2-an500: the last 4 KiB of the
@@ -20,9 +21,17 @@ namespace ChargePoint.Tests.Emulator
         // DNS at 10.0.2.3; 10.0.2.2 is the host's 127.0.0.1, TCP and UDP).
         public bool Network { get; init; }
 
-        // Extra user-netdev options appended to the -nic option, each as QEMU spells it, e.g.
-        // "hostfwd=tcp:127.0.0.1:5555-:80" or "restrict=on". Only with Network.
+        // Extra options appended to the -nic option, each as QEMU spells it, e.g.
+        // "hostfwd=tcp:127.0.0.1:5555-:80" or "restrict=on" (user network), "mac=02:00:00:00:00:01"
+        // (either). Only with Network or SocketNetwork.
         public IReadOnlyList<string> NetworkOptions { get; init; } = Array.Empty<string>();
+
+        // -nic socket,model=lan9118,udp=127.0.0.1:TestPort,localaddr=127.0.0.1:QemuPort: QEMU's UDP
+        // socket netdev, a point-to-point Ethernet cable whose other end is the test. Each frame
+        // the guest sends is one datagram from 127.0.0.1:QemuPort to 127.0.0.1:TestPort; each
+        // datagram QEMU receives on QemuPort is one frame to the guest (no DHCP, no slirp: the test
+        // plays every other host; see Services/EthernetWire). Not with Network.
+        public (int TestPort, int QemuPort)? SocketNetwork { get; init; }
 
         // A file loaded byte for byte at ConfigAddress before the CPU starts (QEMU's generic
         // loader: -device loader,file=…,addr=…,force-raw=on). Null: none.
@@ -75,9 +84,23 @@ namespace ChargePoint.Tests.Emulator
                 "-serial", "stdio", "-serial", "null",
             };
             var networkOptions = options.NetworkOptions ?? Array.Empty<string>();
-            if (options.Network)
+            if (options.Network && options.SocketNetwork.HasValue)
+                throw new ArgumentException("Network and SocketNetwork are two NICs' worth; the board has one", nameof(options));
+            if (options.Network || options.SocketNetwork.HasValue)
             {
-                var nic = new StringBuilder("user,model=lan9118");
+                var nic = new StringBuilder();
+                if (options.Network)
+                {
+                    nic.Append("user,model=lan9118");
+                }
+                else
+                {
+                    var (testPort, qemuPort) = options.SocketNetwork.Value;
+                    if (testPort is < 1 or > 65535 || qemuPort is < 1 or > 65535 || testPort == qemuPort)
+                        throw new ArgumentException($"SocketNetwork needs two different ports in 1..65535, not {testPort} and {qemuPort}", nameof(options));
+                    nic.Append(CultureInfo.InvariantCulture,
+                        $"socket,model=lan9118,udp=127.0.0.1:{testPort},localaddr=127.0.0.1:{qemuPort}");
+                }
                 foreach (string option in networkOptions)
                 {
                     if (string.IsNullOrWhiteSpace(option)) throw new ArgumentException("an empty network option", nameof(options));
@@ -88,7 +111,7 @@ namespace ChargePoint.Tests.Emulator
             }
             else if (networkOptions.Count > 0)
             {
-                throw new ArgumentException("NetworkOptions need Network = true", nameof(options));
+                throw new ArgumentException("NetworkOptions need Network = true or SocketNetwork", nameof(options));
             }
             if (options.ConfigBlock != null)
             {
