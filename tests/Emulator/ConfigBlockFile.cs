@@ -58,30 +58,6 @@ namespace ChargePoint.Tests.Emulator
             return arguments;
         }
 
-        private static (int ExitCode, string Output) RunPython(List<string> arguments)
-        {
-            var start = new ProcessStartInfo("python3")
-            {
-                WorkingDirectory = Repo.Root,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            foreach (string argument in arguments) start.ArgumentList.Add(argument);
-            using var process = Process.Start(start);
-            var output = new StringBuilder();
-            process.OutputDataReceived += (_, e) => { if (e.Data != null) lock (output) output.AppendLine(e.Data); };
-            process.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (output) output.AppendLine(e.Data); };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            if (!process.WaitForExit((int)Limit.TotalMilliseconds))
-            {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit(5000);
-                throw new TimeoutException($"python3 {string.Join(' ', arguments)} did not finish within {Limit}");
-            }
-            process.WaitForExit();
-            lock (output) return (process.ExitCode, output.ToString());
-        }
+        private static (int ExitCode, string Output) RunPython(List<string> arguments) => Repo.Run("python3", arguments, Limit);
     }
 }

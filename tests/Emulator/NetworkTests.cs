@@ -118,17 +118,29 @@ namespace ChargePoint.Tests.Emulator
             qemu.Type("net\r");
             console = qemu.WaitFor("PBUF_POOL");
             Assert.Matches(@"tcp bytes sent 1048576, received 1048576", console);
+            // The sealed heap would have panicked at the first allocation; and it did not grow.
+            string sealedAt = Regex.Match(console, @"Heap sealed: (\d+) of").Groups[1].Value;
+            qemu.Type("mem\r");
+            console = qemu.WaitFor("free of");
+            Assert.Contains($"heap {sealedAt} bytes used,", console);
+        }
+
+        // Boots, connects `net tcp` to a server that holds the connection, and hands it over.
+        private QemuRun HoldConnection(TcpEchoServer server)
+        {
+            QemuRun qemu = Boot(("sntp_port", "9"));
+            qemu.WaitFor("IPv4 Address");
+            qemu.Type($"net tcp 10.0.2.2 {server.Port} 0\r");
+            qemu.WaitFor("tcp: connected to 10.0.2.2");
+            Assert.True(server.WaitForConnection(Wait));
+            return qemu;
         }
 
         [Fact]
         public void A_peer_that_resets_mid_connection_gives_the_core_a_reset_event_not_a_hang()
         {
             using var server = new TcpEchoServer(echo: false);
-            using var qemu = Boot(("sntp_port", "9"));
-            qemu.WaitFor("IPv4 Address");
-            qemu.Type($"net tcp 10.0.2.2 {server.Port} 0\r");
-            qemu.WaitFor("tcp: connected to 10.0.2.2");
-            Assert.True(server.WaitForConnection(Wait));
+            using var qemu = HoldConnection(server);
             Assert.True(server.Abort());
             string console = qemu.WaitFor(c => c.Contains("<err> net: tcp:") || c.Contains("closed by peer"), "the connection's end");
             Assert.True(console.Contains("<err> net: tcp: connection reset by peer") || console.Contains("<inf> net: tcp: closed by peer"), console);
@@ -138,11 +150,7 @@ namespace ChargePoint.Tests.Emulator
         public void A_peer_that_closes_mid_connection_gives_the_core_a_closed_event()
         {
             using var server = new TcpEchoServer(echo: false);
-            using var qemu = Boot(("sntp_port", "9"));
-            qemu.WaitFor("IPv4 Address");
-            qemu.Type($"net tcp 10.0.2.2 {server.Port} 0\r");
-            qemu.WaitFor("tcp: connected to 10.0.2.2");
-            Assert.True(server.WaitForConnection(Wait));
+            using var qemu = HoldConnection(server);
             Assert.True(server.CloseAll());
             string console = qemu.WaitFor("closed by peer");
             Assert.Contains("<inf> net: tcp: closed by peer after 0 of 0 bytes", console);

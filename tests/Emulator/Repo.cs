@@ -38,15 +38,24 @@ namespace ChargePoint.Tests.Emulator
             return Path.Combine(Root, "build", dir, "sharpcharge.elf");
         }
 
-        public static (int ExitCode, string Output) Run(string file, string arguments, TimeSpan limit)
+        public static (int ExitCode, string Output) Run(string file, string arguments, TimeSpan limit) =>
+            Run(new ProcessStartInfo(file, arguments), limit);
+
+        // The same with one element per argument, unquoted.
+        public static (int ExitCode, string Output) Run(string file, IEnumerable<string> arguments, TimeSpan limit)
         {
-            var start = new ProcessStartInfo(file, arguments)
-            {
-                WorkingDirectory = Root,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
+            var start = new ProcessStartInfo(file);
+            foreach (string argument in arguments) start.ArgumentList.Add(argument);
+            return Run(start, limit);
+        }
+
+        private static (int ExitCode, string Output) Run(ProcessStartInfo start, TimeSpan limit)
+        {
+            start.WorkingDirectory = Root;
+            start.RedirectStandardOutput = true;
+            start.RedirectStandardError = true;
+            start.UseShellExecute = false;
+            string what = start.FileName + " " + (start.ArgumentList.Count > 0 ? string.Join(' ', start.ArgumentList) : start.Arguments);
             using var process = Process.Start(start);
             var output = new StringBuilder();
             process.OutputDataReceived += (_, e) => { if (e.Data != null) lock (output) output.AppendLine(e.Data); };
@@ -56,7 +65,7 @@ namespace ChargePoint.Tests.Emulator
             if (!process.WaitForExit((int)limit.TotalMilliseconds))
             {
                 process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"{file} {arguments} did not finish within {limit}");
+                throw new TimeoutException($"{what} did not finish within {limit}");
             }
             process.WaitForExit();
             lock (output) return (process.ExitCode, output.ToString());

@@ -45,15 +45,8 @@ namespace ChargePoint.Core.Config
 
         public ConfigError AppendHex(uint value)
         {
-            Span<byte> digits = stackalloc byte[10];
-            digits[0] = (byte)'0';
-            digits[1] = (byte)'x';
-            for (int i = 0; i < 8; i++)
-            {
-                int nibble = (int)(value >> (28 - 4 * i)) & 0xF;
-                digits[2 + i] = (byte)(nibble < 10 ? '0' + nibble : 'a' + nibble - 10);
-            }
-            return Append(digits);
+            Span<byte> digits = stackalloc byte[HexText.Length];
+            return Append(digits.Slice(0, HexText.Write(value, digits)));
         }
 
         public ConfigError AppendAddress(uint address)
