@@ -1,0 +1,9 @@
+namespace ChargePoint.Core.Ocpp
+{
+    public enum TransactionMessageKind
+    {
+        StartTransaction,
+        MeterValues,
+        StopTransaction,
+    }
+}
