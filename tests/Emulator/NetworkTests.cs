@@ -110,7 +110,8 @@ namespace ChargePoint.Tests.Emulator
             using var qemu = Boot(("sntp_port", "9")); // nothing answers: no wait for SNTP matters here
             qemu.WaitFor("IPv4 Address");
             qemu.Type($"net tcp 10.0.2.2 {echo.Port} 1048576\r");
-            string console = qemu.WaitFor(c => c.Contains("bytes echoed and checked") || c.Contains("<err> net: tcp"), "the echo result");
+            var result = new Regex(@"(bytes echoed and checked|<err> net: tcp).*\r\n");
+            string console = qemu.WaitFor(c => result.IsMatch(c), "the echo result");
             Match m = Regex.Match(console, @"<inf> net: tcp: 1048576 bytes echoed and checked in (\d+) ms \((\d+) KiB/s\)");
             Assert.True(m.Success, console);
             _output.WriteLine($"TCP echo, 1 MiB each way through QEMU's user network: {m.Groups[1].Value} ms, {m.Groups[2].Value} KiB/s");
@@ -142,7 +143,8 @@ namespace ChargePoint.Tests.Emulator
             using var server = new TcpEchoServer(echo: false);
             using var qemu = HoldConnection(server);
             Assert.True(server.Abort());
-            string console = qemu.WaitFor(c => c.Contains("<err> net: tcp:") || c.Contains("closed by peer"), "the connection's end");
+            var end = new Regex(@"(<err> net: tcp:|closed by peer).*\r\n");
+            string console = qemu.WaitFor(c => end.IsMatch(c), "the connection's end");
             Assert.True(console.Contains("<err> net: tcp: connection reset by peer") || console.Contains("<inf> net: tcp: closed by peer"), console);
         }
 

@@ -3,7 +3,9 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
+using System.Net.Sockets;
 using System.Text;
+using System.Text.RegularExpressions;
 using System.Threading;
 
 namespace ChargePoint.Tests.Emulator
@@ -38,6 +40,12 @@ namespace ChargePoint.Tests.Emulator
         public string ConfigBlock { get; init; }
 
         public uint ConfigAddress { get; init; } = Mps2ConfigAddress;
+
+        // QEMU's human monitor on a Unix socket the test talks to with QemuRun.Monitor(command)
+        // (-monitor unix:PATH,server=on,wait=off in place of -monitor none; QemuRun picks PATH in
+        // the temp folder and deletes it when disposed). E.g. with NetworkOptions = { "id=net0" }:
+        // qemu.Monitor("set_link net0 off") takes the cable out (the LAN9118's PHY reports no link).
+        public bool MonitorSocket { get; init; }
     }
 
     // One boot of an image on QEMU's mps2-an500, console (UART0) on stdout. The process is always
@@ -50,10 +58,19 @@ namespace ChargePoint.Tests.Emulator
         private readonly StringBuilder _console = new StringBuilder();
         private readonly object _gate = new object();
         private readonly StringBuilder _errors = new StringBuilder();
+        private readonly object _monitorGate = new object();
+        private Socket _monitor;
+
+        // The longest a Monitor call waits: to connect (QEMU creates the socket as it starts), for
+        // the greeting, and for the command's reply.
+        public static readonly TimeSpan MonitorLimit = TimeSpan.FromSeconds(10);
 
         public QemuRun(string elf, QemuOptions options = null)
         {
-            Arguments = BuildArguments(elf, options ?? new QemuOptions());
+            options ??= new QemuOptions();
+            string monitorSocket = options.MonitorSocket ? NewMonitorSocketPath() : null;
+            Arguments = BuildArguments(elf, options, monitorSocket);
+            MonitorSocketPath = monitorSocket;
             var start = new ProcessStartInfo("qemu-system-arm")
             {
                 RedirectStandardOutput = true,
@@ -72,15 +89,37 @@ namespace ChargePoint.Tests.Emulator
         // The arguments QEMU was started with (one element per argument, unquoted).
         public IReadOnlyList<string> Arguments { get; }
 
+        // The monitor's Unix socket (null without QemuOptions.MonitorSocket); deleted by Dispose.
+        public string MonitorSocketPath { get; }
+
+        // The longest path a Unix socket address holds (sun_path: 108 bytes with its NUL).
+        public const int MaxSocketPathBytes = 107;
+
         // QEMU's command line for one boot: the machine, UART0 on stdio (UART1 discarded), then
         // what `options` asks for. Checks that the configuration block file exists.
-        public static IReadOnlyList<string> BuildArguments(string elf, QemuOptions options)
+        // `monitorSocket`: the socket's path, given exactly when options.MonitorSocket is set.
+        public static IReadOnlyList<string> BuildArguments(string elf, QemuOptions options, string monitorSocket = null)
         {
             ArgumentNullException.ThrowIfNull(elf);
             ArgumentNullException.ThrowIfNull(options);
+            string monitor = "none";
+            if (options.MonitorSocket)
+            {
+                if (string.IsNullOrEmpty(monitorSocket))
+                    throw new ArgumentException("MonitorSocket = true needs the socket's path", nameof(monitorSocket));
+                string path = Path.GetFullPath(monitorSocket);
+                if (Encoding.UTF8.GetByteCount(path) > MaxSocketPathBytes)
+                    throw new ArgumentException($"a Unix socket path holds at most {MaxSocketPathBytes} bytes, not {path}", nameof(monitorSocket));
+                // QEMU option values escape a comma by doubling it.
+                monitor = $"unix:{path.Replace(",", ",,")},server=on,wait=off";
+            }
+            else if (monitorSocket != null)
+            {
+                throw new ArgumentException("a monitor socket path needs MonitorSocket = true", nameof(monitorSocket));
+            }
             var arguments = new List<string>
             {
-                "-M", "mps2-an500", "-display", "none", "-monitor", "none",
+                "-M", "mps2-an500", "-display", "none", "-monitor", monitor,
                 "-serial", "stdio", "-serial", "null",
             };
             var networkOptions = options.NetworkOptions ?? Array.Empty<string>();
@@ -150,7 +189,7 @@ namespace ChargePoint.Tests.Emulator
                 lock (_gate)
                 {
                     _console.Append(buffer, 0, read);
-                    Monitor.PulseAll(_gate);
+                    System.Threading.Monitor.PulseAll(_gate);
                 }
             }
         }
@@ -193,7 +232,7 @@ namespace ChargePoint.Tests.Emulator
                     var left = deadline - DateTime.UtcNow;
                     if (left <= TimeSpan.Zero)
                         throw new TimeoutException($"console did not show {what} within {Limit}; it showed:\n{_console}" + StderrNote());
-                    Monitor.Wait(_gate, TimeSpan.FromMilliseconds(Math.Min(200, left.TotalMilliseconds)));
+                    System.Threading.Monitor.Wait(_gate, TimeSpan.FromMilliseconds(Math.Min(200, left.TotalMilliseconds)));
                 }
                 return _console.ToString();
             }
@@ -205,16 +244,138 @@ namespace ChargePoint.Tests.Emulator
             return errors.Length == 0 ? "" : $"\nQEMU's stderr:\n{errors}";
         }
 
+        // A fresh path in the temp folder for the monitor's socket (in /tmp if the temp folder's
+        // name is too long for a socket address).
+        private static string NewMonitorSocketPath()
+        {
+            string name = "sharpcharge-qemu-" + Guid.NewGuid().ToString("N").Substring(0, 16) + ".sock";
+            string path = Path.Combine(Path.GetTempPath(), name);
+            return Encoding.UTF8.GetByteCount(path) <= MaxSocketPathBytes ? path : Path.Combine("/tmp", name);
+        }
+
+        // Sends one command to QEMU's human monitor (QemuOptions.MonitorSocket) and returns its
+        // reply: the lines QEMU printed before the next "(qemu) " prompt, escape sequences and the
+        // echo of the command removed, lines joined by "\n" ("" for a command that prints
+        // nothing, e.g. a set_link that worked; "Error: ..." for one that did not). Connects on
+        // the first call; each call waits MonitorLimit at most.
+        public string Monitor(string command)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(command);
+            if (command.Contains('\n') || command.Contains('\r'))
+                throw new ArgumentException("one command, on one line", nameof(command));
+            if (MonitorSocketPath == null)
+                throw new InvalidOperationException("QEMU was started without QemuOptions.MonitorSocket");
+            lock (_monitorGate)
+            {
+                var deadline = DateTime.UtcNow + MonitorLimit;
+                try
+                {
+                    if (_monitor == null)
+                    {
+                        _monitor = ConnectMonitor(deadline);
+                        ReadToPrompt(deadline, "the monitor's greeting");
+                    }
+                    byte[] line = Encoding.UTF8.GetBytes(command + "\n");
+                    for (int sent = 0; sent < line.Length;)
+                    {
+                        if (!_monitor.Poll(MicrosecondsLeft(deadline, $"room to send \"{command}\""), SelectMode.SelectWrite)) continue;
+                        sent += _monitor.Send(line, sent, line.Length - sent, SocketFlags.None);
+                    }
+                    return Reply(ReadToPrompt(deadline, $"the reply to \"{command}\""));
+                }
+                catch
+                {
+                    // Half a greeting or half a reply may still come: the next call starts afresh.
+                    _monitor?.Dispose();
+                    _monitor = null;
+                    throw;
+                }
+            }
+        }
+
+        private Socket ConnectMonitor(DateTime deadline)
+        {
+            var endpoint = new UnixDomainSocketEndPoint(MonitorSocketPath);
+            while (true)
+            {
+                if (_process.HasExited)
+                    throw new IOException($"QEMU exited ({_process.ExitCode}) before its monitor answered" + StderrNote());
+                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                try
+                {
+                    var connect = socket.ConnectAsync(endpoint);
+                    var left = deadline - DateTime.UtcNow;
+                    if (left > TimeSpan.Zero && connect.Wait(left)) return socket;
+                }
+                catch (AggregateException e) when (e.InnerException is SocketException)
+                {
+                    // Not listening yet (no file, or refused): try again shortly.
+                }
+                socket.Dispose();
+                if (DateTime.UtcNow >= deadline)
+                    throw new TimeoutException($"QEMU's monitor at {MonitorSocketPath} did not accept a connection within {MonitorLimit}" + StderrNote());
+                Thread.Sleep(50);
+            }
+        }
+
+        private static int MicrosecondsLeft(DateTime deadline, string what)
+        {
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero) throw new TimeoutException($"QEMU's monitor did not give {what} within {MonitorLimit}");
+            return (int)Math.Min(200_000, Math.Max(1, left.TotalMilliseconds * 1000));
+        }
+
+        private const string Prompt = "(qemu) ";
+
+        // What the monitor sends up to and with its next prompt.
+        private string ReadToPrompt(DateTime deadline, string what)
+        {
+            var received = new MemoryStream();
+            var buffer = new byte[4096];
+            while (true)
+            {
+                string text = Encoding.UTF8.GetString(received.GetBuffer(), 0, (int)received.Length);
+                if (text.EndsWith(Prompt, StringComparison.Ordinal)) return text;
+                var left = deadline - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero)
+                    throw new TimeoutException($"QEMU's monitor did not give {what} within {MonitorLimit}; it sent:\n{text}" + StderrNote());
+                if (!_monitor.Poll(MicrosecondsLeft(deadline, what), SelectMode.SelectRead)) continue;
+                int read = _monitor.Receive(buffer);
+                if (read == 0)
+                    throw new IOException($"QEMU closed its monitor before {what}; it sent:\n{text}" + StderrNote());
+                received.Write(buffer, 0, read);
+            }
+        }
+
+        private static readonly Regex Escape = new Regex(@"\x1b\[[0-9;?]*[@-~]", RegexOptions.CultureInvariant);
+
+        // The monitor's readline echoes the command (redrawing it as each byte arrives) up to the
+        // CR LF of its Enter; the reply follows, then the prompt.
+        private static string Reply(string raw)
+        {
+            string text = Escape.Replace(raw, "");
+            text = text.Substring(0, text.Length - Prompt.Length);
+            int enter = text.IndexOf("\r\n", StringComparison.Ordinal);
+            text = enter < 0 ? "" : text.Substring(enter + 2);
+            return text.Replace("\r\n", "\n").TrimEnd('\n');
+        }
+
         public void Dispose()
         {
             try
             {
+                lock (_monitorGate)
+                {
+                    _monitor?.Dispose();
+                    _monitor = null;
+                }
                 if (!_process.HasExited) _process.Kill(entireProcessTree: true);
                 _process.WaitForExit(10000);
             }
             finally
             {
                 _process.Dispose();
+                if (MonitorSocketPath != null) File.Delete(MonitorSocketPath);
             }
         }
     }
