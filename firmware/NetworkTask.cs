@@ -55,6 +55,10 @@ namespace ChargePoint
             if (_settings.UseDhcp) _stack.StartDhcp();
             else _stack.SetStaticAddress(_settings.Address, _settings.Netmask, _settings.Gateway);
             if (!_settings.DnsFromDhcp) _stack.SetDnsServer(_settings.DnsServer, _settings.DnsPort);
+            // The first link state now, so its line belongs to the boot log.
+            _stack.Link.PollLink();
+            OnLinkChanged(_stack.Link.IsLinkUp);
+            _nextLinkPoll = _scheduler.NowMilliseconds + LinkPollMilliseconds;
             _scheduler.Signal(id);
         }
 

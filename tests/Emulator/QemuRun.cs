@@ -152,6 +152,13 @@ namespace ChargePoint.Tests.Emulator
             {
                 throw new ArgumentException("NetworkOptions need Network = true or SocketNetwork", nameof(options));
             }
+            else
+            {
+                // No network asked for: the NIC gets no peer (QEMU would otherwise give it a user
+                // network of its own, whose DHCP lines would interleave with what a test types).
+                arguments.Add("-nic");
+                arguments.Add("none");
+            }
             if (options.ConfigBlock != null)
             {
                 string path = Path.GetFullPath(options.ConfigBlock);

@@ -26,7 +26,7 @@ namespace ChargePoint.Tests.Emulator.Services
         public void Monitor_socket_off_keeps_monitor_none()
         {
             Assert.Equal(
-                new[] { "-M", "mps2-an500", "-display", "none", "-monitor", "none", "-serial", "stdio", "-serial", "null", "-kernel", "a.elf" },
+                new[] { "-M", "mps2-an500", "-display", "none", "-monitor", "none", "-serial", "stdio", "-serial", "null", "-nic", "none", "-kernel", "a.elf" },
                 QemuRun.BuildArguments("a.elf", new QemuOptions { MonitorSocket = false }));
         }
 

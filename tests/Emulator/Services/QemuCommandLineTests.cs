@@ -10,10 +10,10 @@ namespace ChargePoint.Tests.Emulator.Services
     public class QemuCommandLineTests
     {
         [Fact]
-        public void Plain_boot_puts_uart0_on_stdio_and_discards_uart1()
+        public void Plain_boot_puts_uart0_on_stdio_discards_uart1_and_leaves_the_nic_unplugged()
         {
             Assert.Equal(
-                new[] { "-M", "mps2-an500", "-display", "none", "-monitor", "none", "-serial", "stdio", "-serial", "null", "-kernel", "/x/sharpcharge.elf" },
+                new[] { "-M", "mps2-an500", "-display", "none", "-monitor", "none", "-serial", "stdio", "-serial", "null", "-nic", "none", "-kernel", "/x/sharpcharge.elf" },
                 QemuRun.BuildArguments("/x/sharpcharge.elf", new QemuOptions()));
         }
 
