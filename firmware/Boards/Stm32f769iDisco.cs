@@ -1,12 +1,22 @@
 using System;
 using ChargePoint.Core;
 using ChargePoint.Core.Buffers;
+using ChargePoint.Core.Scheduling;
+using ChargePoint.Core.Time;
 using ChargePoint.Drivers;
+using Internal.Runtime;
 
 namespace ChargePoint.Boards
 {
     // STM32F769I-DISCO (UM2033): STM32F769NI, 25 MHz HSE crystal, console on USART1 (PA9 TX,
-    // PA10 RX) wired to the ST-LINK virtual COM port. Register facts: RM0410 rev 5.
+    // PA10 RX) wired to the ST-LINK virtual COM port, a LAN8742A Ethernet PHY on RMII (PHY address
+    // 0; its 50 MHz REF_CLK comes from the board, into PA1). Register facts: RM0410 rev 5.
+    //
+    // DMA memory: MmioBus takes the Ethernet descriptors and buffers from the boot heap, which
+    // starts in DTCM (0x20000000, 128 KiB). The ETH DMA is a bus-matrix master and reaches DTCM
+    // through the Cortex-M7's AHBS slave port (RM0410 2.1, figure 1; AN4667), SRAM1/SRAM2
+    // directly, so any heap address works. The D-cache is off in this image; DTCM is never
+    // cached, SRAM1/SRAM2 would need an MPU region or cache maintenance the day it is turned on.
     public sealed class Stm32f769iDisco : IBoard
     {
         public const uint HseHz = 25000000;
@@ -18,6 +28,7 @@ namespace ChargePoint.Boards
         private const uint RccCr = RccBase + 0x00;      // RM0410 5.3.1 RCC_CR
         private const uint RccPllCfgr = RccBase + 0x04; // RM0410 5.3.2 RCC_PLLCFGR
         private const uint RccCfgr = RccBase + 0x08;    // RM0410 5.3.3 RCC_CFGR
+        private const uint RccAhb1Rstr = RccBase + 0x10; // RM0410 5.3.5 RCC_AHB1RSTR
         private const uint RccAhb1Enr = RccBase + 0x30; // RM0410 5.3.10 RCC_AHB1ENR
         private const uint RccApb1Enr = RccBase + 0x40; // RM0410 5.3.13 RCC_APB1ENR
         private const uint RccApb2Enr = RccBase + 0x44; // RM0410 5.3.14 RCC_APB2ENR
@@ -26,32 +37,71 @@ namespace ChargePoint.Boards
         private const uint PwrCsr1 = 0x40007004;        // RM0410 4.4.2 PWR_CSR1
         private const uint FlashAcr = 0x40023C00;       // RM0410 3.7.1 FLASH_ACR
 
-        private const uint GpioABase = 0x40020000;
+        private const uint SyscfgPmc = 0x40013804;      // RM0410 7.2.2 SYSCFG_PMC
+
+        private const uint GpioABase = 0x40020000;      // RM0410 2.2.2 memory map
+        private const uint GpioCBase = 0x40020800;
+        private const uint GpioGBase = 0x40021800;
         private const uint GpioModer = 0x00;            // RM0410 6.4.1
         private const uint GpioOspeedr = 0x08;          // RM0410 6.4.3
+        private const uint GpioAfrl = 0x20;             // RM0410 6.4.9
         private const uint GpioAfrh = 0x24;             // RM0410 6.4.10
+        private const uint AlternateFunctionEthernet = 11; // RM0410 42.3: every MAC signal is on AF11
         private const uint Usart1Base = 0x40011000;
 
+        // RM0410 45.1: the 96-bit unique device ID, three words from 0x1FF0F420.
+        private const uint UniqueIdBase = 0x1FF0F420;
+        private const int UniqueIdBytes = 12;
+
         public const int Usart1Irq = 37; // RM0410 table 46: USART1 global interrupt
+        public const int EthIrq = 61;    // RM0410 table 46: Ethernet global interrupt
         public const int ConsoleReceivePriority = 12; // below SysTick (0): typing never delays the tick
+        public const int NetworkPriority = 8;         // above the console: a frame burst is drained first
+        public const int EthernetPhyAddress = 0;      // UM2033: the LAN8742A's PHYAD strap
+
+        // Flash sector 11, the last 256 KiB of the 2 MiB single-bank layout (RM0410 3.3.1:
+        // sectors 0-3 32 KiB, 4 128 KiB, 5-11 256 KiB; nDBANK set, the factory setting). The
+        // linker script keeps the image out of it.
+        public const uint ConfigAddress = 0x081C0000;
 
         private readonly Stm32Usart _console = new Stm32Usart(Usart1Base);
-        private readonly SysTickClock _clock = new SysTickClock();
+        private readonly SysTickClock _tick = new SysTickClock();
+        private CounterClock _clock;
+        private Stm32Eth _network;
 
         public ReadOnlySpan<byte> Name => "stm32f769i_disco"u8;
         public uint CoreClockHz => SystemClockHz;
         public IConsoleUart Console => _console;
         public IClock Clock => _clock;
+        public INetworkLink Network => _network;
+        public uint ConfigBlockAddress => ConfigAddress;
 
-        public void EnableConsoleInput(ByteRing received) =>
-            ConsoleInterrupt.Attach(_console, Usart1Irq, ConsoleReceivePriority, received);
+        public ReadOnlySpan<byte> ConfigDefaults =>
+            "ip=dhcp\ndns=auto\nsntp=pool.ntp.org\nsntp_port=123\ncs_url=ws://192.168.1.10:8180/steve/websocket/CentralSystemService/CP001\ncp_id=CP001\n"u8;
+
+        public void EnableConsoleInput(ByteRing received, Scheduler scheduler, int taskId) =>
+            ConsoleInterrupt.Attach(_console, Usart1Irq, ConsoleReceivePriority, received, scheduler, taskId);
+
+        // Boot, before the heap is sealed (Start allocates the descriptor rings and buffers). A
+        // controller that cannot start (no REF_CLK, no PHY on MDIO) is a hardware fault: panic
+        // with the driver's reason. A missing cable is not: the link just stays down.
+        public void EnableNetwork(Scheduler scheduler, int taskId)
+        {
+            _network.Start(scheduler, taskId);
+            if (!_network.IsStarted) Panic.Fail(_network.Failure);
+            NetworkInterrupt.Attach(_network, EthIrq, NetworkPriority);
+        }
 
         public void Initialize()
         {
             ConfigureClocks();
             ConfigureConsolePins();
             _console.Initialize(Apb2ClockHz, ConsoleBaud);
-            _clock.Start(SystemClockHz);
+            _tick.Start(SystemClockHz); // wakes the idle loop every millisecond; native code's ms count
+            _clock = new CounterClock(new DwtCycleCounter(SystemClockHz));
+            ConfigureEthernet();
+            var bus = new MmioBus();
+            _network = new Stm32Eth(bus, new Lan8742(bus, EthernetPhyAddress, SystemClockHz), DeriveMacAddress());
         }
 
         // HSE 25 MHz -> PLL (M=25, N=432, P=2, Q=9) -> 216 MHz SYSCLK, 48 MHz PLL48CLK;
@@ -100,6 +150,59 @@ namespace ChargePoint.Boards
             Mmio.Modify(GpioABase + GpioModer, (3u << 18) | (3u << 20), (2u << 18) | (2u << 20));
             Mmio.Modify(GpioABase + GpioOspeedr, (3u << 18) | (3u << 20), (2u << 18) | (2u << 20));
             Mmio.Modify(GpioABase + GpioAfrh, (0xFu << 4) | (0xFu << 8), (7u << 4) | (7u << 8));
+        }
+
+        // RMII on AF11 (RM0410 42.3, table 309; DS11532 alternate functions), as the DISCO board
+        // wires it (UM2033): PA1 REF_CLK, PA2 MDIO, PA7 CRS_DV, PC1 MDC, PC4 RXD0, PC5 RXD1, PG11 TX_EN,
+        // PG13 TXD0, PG14 TXD1; very high speed, push-pull, no pull (OTYPER/PUPDR reset values).
+        // RM0410 7.2.2: MII_RMII_SEL must be set while the MAC is held in reset and before its clocks
+        // are enabled, so: SYSCFG clock, MAC reset, RMII, MAC clocks, reset released.
+        private static void ConfigureEthernet()
+        {
+            Mmio.SetBits(RccAhb1Enr, (1u << 0) | (1u << 2) | (1u << 6)); // GPIOAEN, GPIOCEN, GPIOGEN
+            Mmio.Read32(RccAhb1Enr);
+            ConfigureAlternateFunction(GpioABase, 1);
+            ConfigureAlternateFunction(GpioABase, 2);
+            ConfigureAlternateFunction(GpioABase, 7);
+            ConfigureAlternateFunction(GpioCBase, 1);
+            ConfigureAlternateFunction(GpioCBase, 4);
+            ConfigureAlternateFunction(GpioCBase, 5);
+            ConfigureAlternateFunction(GpioGBase, 11);
+            ConfigureAlternateFunction(GpioGBase, 13);
+            ConfigureAlternateFunction(GpioGBase, 14);
+
+            Mmio.SetBits(RccApb2Enr, 1u << 14);                  // SYSCFGEN
+            Mmio.Read32(RccApb2Enr);
+            Mmio.SetBits(RccAhb1Rstr, 1u << 25);                 // ETHMACRST
+            Mmio.SetBits(SyscfgPmc, 1u << 23);                   // MII_RMII_SEL = RMII
+            Mmio.SetBits(RccAhb1Enr, (1u << 25) | (1u << 26) | (1u << 27)); // ETHMACEN, ETHMACTXEN, ETHMACRXEN
+            Mmio.Read32(RccAhb1Enr);
+            Mmio.ClearBits(RccAhb1Rstr, 1u << 25);
+        }
+
+        private static void ConfigureAlternateFunction(uint port, int pin)
+        {
+            int two = pin * 2;
+            Mmio.Modify(port + GpioModer, 3u << two, 2u << two);   // alternate function
+            Mmio.Modify(port + GpioOspeedr, 3u << two, 3u << two); // very high speed
+            uint afr = pin < 8 ? GpioAfrl : GpioAfrh;
+            int four = (pin & 7) * 4;
+            Mmio.Modify(port + afr, 0xFu << four, AlternateFunctionEthernet << four);
+        }
+
+        // A locally administered unicast address (first byte 0x02) from the unique ID: its 12
+        // bytes XOR-folded into the other five. Byte k lands in byte 1 + k % 5, so two chips of one
+        // wafer, whose IDs differ only in the X/Y coordinates (ID bytes 0-3), never share an address.
+        private static byte[] DeriveMacAddress()
+        {
+            var mac = new byte[6];
+            mac[0] = 0x02;
+            for (int i = 0; i < UniqueIdBytes; i++)
+            {
+                uint word = Mmio.Read32(UniqueIdBase + (uint)(i & ~3));
+                mac[1 + i % 5] ^= (byte)(word >> ((i & 3) * 8));
+            }
+            return mac;
         }
     }
 }
