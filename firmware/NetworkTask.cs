@@ -1,6 +1,7 @@
 using System;
 using ChargePoint.Core.Config;
 using ChargePoint.Core.Logging;
+using ChargePoint.Core.Net;
 using ChargePoint.Core.Scheduling;
 using ChargePoint.Core.Time;
 
@@ -10,7 +11,7 @@ namespace ChargePoint
     // interrupt), lwIP's timers, the link state, and the bring-up the Zephyr sample performs with
     // its console lines: a DHCP lease (or the static address), the central system's address, then
     // the time by SNTP. Lease changes afterwards (renewal, loss) and link changes are logged.
-    public sealed class NetworkTask : ITask
+    public sealed class NetworkTask : ITask, INetworkStatus
     {
         public const long LinkPollMilliseconds = 1000;
         public const long SntpWaitMilliseconds = 5000;   // then a warning, and boot goes on
@@ -44,6 +45,7 @@ namespace ChargePoint
 
         public ReadOnlySpan<byte> Name => "net"u8;
         public Phase State => _phase;
+        public bool IsReady => _phase == Phase.Ready && _address != 0;
         public bool LinkUp => _linkUp;
         public uint CentralSystemAddress => _centralSystemAddress; // host order, 0 until resolved
 

@@ -5,7 +5,12 @@ using ChargePoint.Core;
 using ChargePoint.Core.Buffers;
 using ChargePoint.Core.Config;
 using ChargePoint.Core.Logging;
+using ChargePoint.Core.Meter;
 using ChargePoint.Core.Net;
+using ChargePoint.Core.Ocpp;
+using ChargePoint.Core.Ocpp.Configuration;
+using ChargePoint.Core.Ocpp.Rpc;
+using ChargePoint.Core.WebSocket;
 using ChargePoint.Core.Scheduling;
 using ChargePoint.Core.Shell;
 using ChargePoint.Core.Time;
@@ -24,6 +29,13 @@ namespace ChargePoint
         public const long StatusPeriodMilliseconds = 60000;
         public const int ConsoleInputBytes = 256;       // typed bytes waiting for the shell task
         public const int ShellCommandCapacity = 8;
+        // OCPP: the largest OCPP-J message either way (a GetConfiguration answer with every key is
+        // about 2 KiB; MeterValues a few hundred bytes), the WebSocket's buffers around it, and the
+        // transaction messages kept until answered (part 2 sizes the offline journal).
+        public const int OcppMessageBytes = 4096;
+        public const int WebSocketReceiveBytes = OcppMessageBytes + WebSocketClient.ReceiveOverhead;
+        public const int WebSocketSendBytes = 2 * OcppMessageBytes + 512; // a CALL and an answer at once, framed
+        public const int TransactionQueueCapacity = 64;
 
         private static IBoard s_board;
 
@@ -34,6 +46,13 @@ namespace ChargePoint
 #endif
 
         private static void WritePanicByte(byte value) => s_board.Console.WriteByte(value);
+
+        private static uint MacSeed(ReadOnlySpan<byte> mac)
+        {
+            uint seed = 2166136261; // FNV-1a
+            for (int i = 0; i < mac.Length; i++) seed = (seed ^ mac[i]) * 16777619;
+            return seed;
+        }
 
         [UnmanagedCallersOnly(EntryPoint = "firmware_main")]
         private static void Main()
@@ -73,6 +92,39 @@ namespace ChargePoint
             s_board.EnableNetwork(scheduler, networkTask);
             network.Start(networkTask);
 
+            // OCPP 1.6J: two connectors with simulated meters, the WebSocket on the first TCP connection.
+            var ocppConfig = new ConfigurationStore(OcppChargePoint.ConnectorCount);
+            var connectors = new Connector[]
+            {
+                new Connector(0, null),
+                new Connector(1, new MeterSimulator(s_board.Clock)),
+                new Connector(2, new MeterSimulator(s_board.Clock)),
+            };
+            var identity = new ChargePointIdentity("SharpCharge"u8, s_board.Name, BuildInfo.VersionText);
+            var timings = new OcppTimings();
+            var chargePoint = new OcppChargePoint(identity, ocppConfig, connectors, new TransactionQueue(TransactionQueueCapacity),
+                wallClock, s_board.Clock, log, timings);
+            var random = new XorShiftRandom(MacSeed(s_board.Network.MacAddress));
+            random.Mix((uint)s_board.Clock.UptimeMicroseconds);
+            LwipTcpConnection csConnection = stack.CreateConnection();
+            var socket = new WebSocketClient(csConnection, s_board.Clock, random, log, OcppMessageBytes, WebSocketReceiveBytes,
+                WebSocketSendBytes, timings.HandshakeTimeoutMilliseconds);
+            var rpc = new RpcEndpoint(new WebSocketChannel(socket), random, log, OcppMessageBytes, chargePoint, chargePoint);
+            var lifecycle = new OcppLifecycle(socket, chargePoint, network, settings, scheduler, log, timings);
+            int ocppTask = scheduler.Add(lifecycle);
+            csConnection.BindOwner(ocppTask);
+            chargePoint.Attach(rpc, scheduler, ocppTask);
+            lifecycle.Start(rpc, ocppTask);
+            if (settings.DemoEnabled)
+            {
+                var demo = new DemoSession(chargePoint, scheduler, log, new DemoSession.Timings
+                {
+                    AuthorizeAfterBootMilliseconds = settings.DemoAuthorizeSeconds * 1000L,
+                    StopAfterStartMilliseconds = settings.DemoChargeSeconds * 1000L,
+                });
+                demo.Start(scheduler.Add(demo));
+            }
+
             // The shell's TCP diagnostic (`net tcp`), on the second connection.
             LwipTcpConnection probeConnection = stack.CreateConnection();
             var probe = new EchoProbe(probeConnection, s_board.Clock, log);
@@ -85,6 +137,7 @@ namespace ChargePoint
             shell.Add(new TasksCommand(scheduler));
             shell.Add(new NetCommand(stack, network, probe));
             shell.Add(new ConfigCommand(settings));
+            shell.Add(new OcppCommand(lifecycle, chargePoint));
             int shellTask = scheduler.Add(shell);
 
 #if SELFTEST

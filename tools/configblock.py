@@ -187,6 +187,18 @@ def dns(text):
     return text
 
 
+def on_off(text):
+    if text not in ("on", "off"):
+        raise BadValue("is not on or off")
+    return text
+
+
+def seconds(text, low, high):
+    if not text.isdigit() or len(text) > 6 or not low <= int(text) <= high:
+        raise BadValue(f"is not a whole number of seconds in {low}..{high}")
+    return text
+
+
 # Each key with the check that raises BadValue for a bad value, in the order they are written.
 # The option is the key with '-' for '_' (--dns-port for dns_port).
 KEYS = [
@@ -200,6 +212,9 @@ KEYS = [
     ("cs_url", ws_url),
     ("cp_id", cp_id),
     ("password", password),
+    ("demo", lambda v: on_off(v)),
+    ("demo_auth_s", lambda v: seconds(v, 0, 3600)),
+    ("demo_charge_s", lambda v: seconds(v, 1, 86400)),
 ]
 
 
@@ -251,6 +266,9 @@ def main(argv=None):
     parser.add_argument("--cs-url", dest="cs_url", help="central system: ws://host[:port]/path")
     parser.add_argument("--cp-id", dest="cp_id", help="charge point identity, 1..48 characters")
     parser.add_argument("--password", help="basic-auth password: empty (none), 16..20 characters or 32..40 hex digits")
+    parser.add_argument("--demo", help="on or off: the seed's demo session (firmware default on)")
+    parser.add_argument("--demo-auth-s", dest="demo_auth_s", help="seconds from Boot accepted to the demo's Authorize, 0..3600 (10)")
+    parser.add_argument("--demo-charge-s", dest="demo_charge_s", help="seconds of charging before the demo stops, 1..86400 (50)")
     tests = parser.add_argument_group("for negative tests (not checked)")
     tests.add_argument("--raw-key", dest="raw_key", action="append", default=[], metavar="KEY=VALUE",
                        help="a line written verbatim after the other keys (repeatable)")

@@ -22,5 +22,11 @@ namespace System
         }
 
         public static bool SequenceEqual(this Span<byte> span, ReadOnlySpan<byte> other) => SequenceEqual((ReadOnlySpan<byte>)span, other);
+
+        public static bool StartsWith(this ReadOnlySpan<byte> span, ReadOnlySpan<byte> value) =>
+            value.Length <= span.Length && SequenceEqual(span.Slice(0, value.Length), value);
+
+        public static Span<T> AsSpan<T>(this T[] array) => new Span<T>(array);
+        public static Span<T> AsSpan<T>(this T[] array, int start, int length) => new Span<T>(array, start, length);
     }
 }

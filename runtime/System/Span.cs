@@ -183,6 +183,15 @@ namespace System
             return true;
         }
 
+        // A copy in a new array (allocates: boot-time use only on the device).
+        public T[] ToArray()
+        {
+            if (_length == 0) return Array.Empty<T>();
+            var array = new T[_length];
+            for (int i = 0; i < _length; i++) array[i] = Unsafe.Add(ref _reference, i);
+            return array;
+        }
+
         public static implicit operator ReadOnlySpan<T>(T[] array) => new ReadOnlySpan<T>(array);
     }
 

@@ -81,6 +81,23 @@ namespace ChargePoint.Tests.Core
         }
 
         [Fact]
+        public void The_demo_keys_turn_the_session_off_and_shorten_it()
+        {
+            Assert.True(_settings.DemoEnabled);
+            Assert.Equal(3, Apply("demo=off\ndemo_auth_s=0\ndemo_charge_s=8"));
+            Assert.False(_settings.DemoEnabled);
+            Assert.Equal(0, _settings.DemoAuthorizeSeconds);
+            Assert.Equal(8, _settings.DemoChargeSeconds);
+        }
+
+        [Theory]
+        [InlineData("demo=yes", "demo: \"yes\" is not on or off")]
+        [InlineData("demo_auth_s=3601", "demo_auth_s: \"3601\" is not a whole number of seconds in 0..3600")]
+        [InlineData("demo_charge_s=0", "demo_charge_s: \"0\" is not a whole number of seconds in 1..86400")]
+        [InlineData("demo_charge_s=1.5", "demo_charge_s: \"1.5\" is not a whole number of seconds in 1..86400")]
+        public void Bad_demo_values_are_refused(string text, string error) => Assert.Equal(error, Error(text));
+
+        [Fact]
         public void Empty_text_applies_no_keys()
         {
             Assert.Equal(0, Apply(""));

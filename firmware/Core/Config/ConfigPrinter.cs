@@ -28,6 +28,9 @@ namespace ChargePoint.Core.Config
             Text(reply, "cs_url="u8, s.CsUrl);
             Text(reply, "cp_id="u8, s.ChargePointId);
             reply.BeginText().Append("password="u8).Append(s.Password.IsEmpty ? "(none)"u8 : "********"u8).End();
+            reply.BeginText().Append("demo="u8).Append(s.DemoEnabled ? "on"u8 : "off"u8).End();
+            reply.BeginText().Append("demo_auth_s="u8).Append(s.DemoAuthorizeSeconds).End();
+            reply.BeginText().Append("demo_charge_s="u8).Append(s.DemoChargeSeconds).End();
         }
 
         private static ReadOnlySpan<byte> SourceText(ConfigSource source)

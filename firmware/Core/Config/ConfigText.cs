@@ -16,6 +16,9 @@ namespace ChargePoint.Core.Config
     //   cs_url    ws://host[:port]/path (WsUrl)
     //   cp_id     1..48 bytes of printable ASCII without space, '/', '?' or '#'
     //   password  the basic-auth password (see ApplyPassword), or empty for none
+    //   demo      on or off: the seed's demo session (default on)
+    //   demo_auth_s   0..3600: seconds from BootNotification accepted to the demo's Authorize (10)
+    //   demo_charge_s 1..86400: seconds of charging before the demo stops (50)
     public static class ConfigText
     {
         private const int Ip = 0;
@@ -28,6 +31,9 @@ namespace ChargePoint.Core.Config
         private const int CsUrl = 7;
         private const int ChargePointId = 8;
         private const int Password = 9;
+        private const int Demo = 10;
+        private const int DemoAuthorize = 11;
+        private const int DemoCharge = 12;
 
         // Applies every line of `text` over `target`, then checks the result as a whole. Returns the
         // number of keys applied, or -1 with `error` holding one line naming the field and what is
@@ -93,6 +99,9 @@ namespace ChargePoint.Core.Config
             if (key.SequenceEqual("cs_url"u8)) return CsUrl;
             if (key.SequenceEqual("cp_id"u8)) return ChargePointId;
             if (key.SequenceEqual("password"u8)) return Password;
+            if (key.SequenceEqual("demo"u8)) return Demo;
+            if (key.SequenceEqual("demo_auth_s"u8)) return DemoAuthorize;
+            if (key.SequenceEqual("demo_charge_s"u8)) return DemoCharge;
             return -1;
         }
 
@@ -164,6 +173,29 @@ namespace ChargePoint.Core.Config
                 case ChargePointId:
                     return ApplyChargePointId(value, target, error);
 
+                case Demo:
+                    if (value.SequenceEqual("on"u8)) target.DemoEnabled = true;
+                    else if (value.SequenceEqual("off"u8)) target.DemoEnabled = false;
+                    else
+                    {
+                        error.AppendQuoted(value).Append(" is not on or off"u8);
+                        return false;
+                    }
+                    return true;
+
+                case DemoAuthorize:
+                case DemoCharge:
+                    int minimum = id == DemoAuthorize ? 0 : 1;
+                    int maximum = id == DemoAuthorize ? 3600 : 86400;
+                    if (!TryParseSeconds(value, out int seconds) || seconds < minimum || seconds > maximum)
+                    {
+                        error.AppendQuoted(value).Append(" is not a whole number of seconds in "u8).Append(minimum).Append(".."u8).Append(maximum);
+                        return false;
+                    }
+                    if (id == DemoAuthorize) target.DemoAuthorizeSeconds = seconds;
+                    else target.DemoChargeSeconds = seconds;
+                    return true;
+
                 default:
                     return ApplyPassword(value, target, error);
             }
@@ -171,6 +203,18 @@ namespace ChargePoint.Core.Config
 
         // cp_id goes at the end of the WebSocket URL (OCPP-J 1.6 3.1.1) and is the basic-auth user
         // name, so it must not hold what would end or split a path segment.
+        private static bool TryParseSeconds(ReadOnlySpan<byte> text, out int value)
+        {
+            value = 0;
+            if (text.IsEmpty || text.Length > 6) return false;
+            for (int i = 0; i < text.Length; i++)
+            {
+                if (text[i] < (byte)'0' || text[i] > (byte)'9') return false;
+                value = value * 10 + (text[i] - '0');
+            }
+            return true;
+        }
+
         private static bool ApplyChargePointId(ReadOnlySpan<byte> value, Settings target, ConfigError error)
         {
             if (value.IsEmpty)

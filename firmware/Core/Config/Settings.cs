@@ -55,6 +55,14 @@ namespace ChargePoint.Core.Config
         // The HTTP basic-auth password as sent (hex already decoded); empty: no authentication.
         public ReadOnlySpan<byte> Password => new ReadOnlySpan<byte>(_password, 0, _passwordLength);
 
+        // The seed's demo session: on or off, seconds from BootNotification accepted to Authorize,
+        // and seconds of charging before the stop (tests shorten them).
+        public const int DefaultDemoAuthorizeSeconds = 10;
+        public const int DefaultDemoChargeSeconds = 50;
+        public bool DemoEnabled { get; internal set; }
+        public int DemoAuthorizeSeconds { get; internal set; }
+        public int DemoChargeSeconds { get; internal set; }
+
         // What a board starts from before its defaults: DHCP for address and DNS, standard ports,
         // no servers, no identity.
         public void Reset()
@@ -73,6 +81,9 @@ namespace ChargePoint.Core.Config
             _csUrlParts = default;
             _chargePointIdLength = 0;
             _passwordLength = 0;
+            DemoEnabled = true;
+            DemoAuthorizeSeconds = DefaultDemoAuthorizeSeconds;
+            DemoChargeSeconds = DefaultDemoChargeSeconds;
         }
 
         public void CopyFrom(Settings other)
@@ -90,6 +101,9 @@ namespace ChargePoint.Core.Config
             SetCsUrl(other.CsUrl, other._csUrlParts);
             SetChargePointId(other.ChargePointId);
             SetPassword(other.Password);
+            DemoEnabled = other.DemoEnabled;
+            DemoAuthorizeSeconds = other.DemoAuthorizeSeconds;
+            DemoChargeSeconds = other.DemoChargeSeconds;
         }
 
         // The setters take checked values: a longer one is a broken contract (index out of range).

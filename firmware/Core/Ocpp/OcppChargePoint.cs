@@ -1,0 +1,486 @@
+using System;
+using ChargePoint.Core.Json;
+using ChargePoint.Core.Logging;
+using ChargePoint.Core.Ocpp.Configuration;
+using ChargePoint.Core.Ocpp.Rpc;
+using ChargePoint.Core.Time;
+
+namespace ChargePoint.Core.Ocpp
+{
+    // The charge point's OCPP 1.6 logic (Core profile, part 1): what it sends and when
+    // (BootNotification until accepted, StatusNotification for every connector after it and on
+    // every change, Authorize, the transaction messages through TransactionQueue, MeterValues at
+    // MeterValueSampleInterval, Heartbeat at the interval Boot returned), and its answers to the
+    // central system's CALLs (GetConfiguration, ChangeConfiguration, TriggerMessage; NotImplemented
+    // for the rest). One CALL of its own at a time, chosen by priority in Run.
+    public sealed partial class OcppChargePoint : IRpcCallHandler, IRpcResultHandler, IConfigurationObserver
+    {
+        public const int ConnectorCount = 2;
+        private const int PayloadDepth = 8;
+
+        private readonly ChargePointIdentity _identity;
+        private readonly ConfigurationStore _config;
+        private readonly Connector[] _connectors; // [0] is the charge point itself
+        private readonly TransactionQueue _queue;
+        private readonly WallClock _wallClock;
+        private readonly IClock _clock;
+        private readonly Logger _log;
+        private readonly OcppTimings _timings;
+        private RpcEndpoint _rpc;
+
+        private RegistrationStatus _registration;
+        private long _bootDue;               // uptime ms
+        private long _heartbeatIntervalSeconds;
+        private long _nextHeartbeat = long.MaxValue;
+        private long _transactionRetryAt;    // uptime ms: the queue's head waits until then after a failure
+        private int _nextLocalTransactionId = 1;
+        private readonly long[] _nextSample = new long[ConnectorCount + 1];
+        private readonly bool[] _authorizePending = new bool[ConnectorCount + 1];
+        private readonly AuthorizeOutcome[] _authorizeOutcome = new AuthorizeOutcome[ConnectorCount + 1];
+        private readonly AuthorizationStatus[] _authorizeStatus = new AuthorizationStatus[ConnectorCount + 1];
+        private int _authorizeInFlight;       // connector of the Authorize sent, 0 none
+        private int _statusInFlight = -1;     // connector of the StatusNotification sent
+        private bool _headInFlight;           // the queue's head was sent and is awaiting its answer
+
+        // TriggerMessage: what the central system asked for, sent once the trigger's answer is out.
+        private bool _triggerBoot, _triggerHeartbeat;
+        private readonly bool[] _triggerStatus = new bool[ConnectorCount + 1];
+        private readonly bool[] _triggerMeter = new bool[ConnectorCount + 1];
+        private TriggerKind _triggerPendingKind;
+        private int _triggerPendingConnector = -1;
+
+        private readonly byte[] _timestamp = new byte[Iso8601.Length];
+        private readonly byte[] _text = new byte[64];
+        private readonly byte[] _keyName = new byte[50];   // ChangeConfiguration.req key: CiString50
+        private readonly byte[] _keyValue = new byte[500]; // value: CiString500
+
+        public long MessagesSent, MessagesAnswered, MessagesFailed, TransactionMessagesDropped;
+
+        public OcppChargePoint(ChargePointIdentity identity, ConfigurationStore config, Connector[] connectors, TransactionQueue queue,
+            WallClock wallClock, IClock clock, Logger log, OcppTimings timings)
+        {
+            _identity = identity;
+            _config = config;
+            _connectors = connectors;
+            _queue = queue;
+            _wallClock = wallClock;
+            _clock = clock;
+            _log = log;
+            _timings = timings;
+            config.AddObserver(this);
+        }
+
+        private Scheduling.Scheduler _scheduler;
+        private int _owner = -1;
+
+        // Boot: the RPC endpoint this charge point speaks through (made after it: each needs the
+        // other), and the task that runs it, woken whenever something local needs sending.
+        public void Attach(RpcEndpoint rpc, Scheduling.Scheduler scheduler, int ownerTask)
+        {
+            _rpc = rpc;
+            _scheduler = scheduler;
+            _owner = ownerTask;
+        }
+
+        private void Wake()
+        {
+            if (_owner >= 0) _scheduler.Signal(_owner);
+        }
+
+        public RegistrationStatus Registration => _registration;
+        public Connector ConnectorAt(int id) => _connectors[id];
+        public TransactionQueue Queue => _queue;
+        public long HeartbeatIntervalSeconds => _heartbeatIntervalSeconds;
+
+        private long Now => _clock.UptimeMicroseconds / 1000;
+
+        // ---- the link ----------------------------------------------------------------------------
+        // A new WebSocket connection: BootNotification first (part 1 boots on every connection).
+        public void OnConnected()
+        {
+            _registration = RegistrationStatus.NotBooted;
+            _bootDue = Now;
+            _nextHeartbeat = long.MaxValue;
+            for (int i = 0; i <= ConnectorCount; i++) _connectors[i].StatusToReport = true;
+        }
+
+        // ---- local operations (the demo, a user) ----------------------------------------------------
+        // Asks the central system whether `idTag` may charge on `connector`; AuthorizeResult tells.
+        public bool RequestAuthorize(int connector, ReadOnlySpan<byte> idTag)
+        {
+            if (connector < 1 || connector > ConnectorCount || _authorizePending[connector]) return false;
+            _connectors[connector].SetIdTag(idTag);
+            _authorizePending[connector] = true;
+            _authorizeOutcome[connector] = AuthorizeOutcome.Pending;
+            Wake();
+            return true;
+        }
+
+        public AuthorizeOutcome AuthorizeResult(int connector, out AuthorizationStatus status)
+        {
+            status = _authorizeStatus[connector];
+            return _authorizeOutcome[connector];
+        }
+
+        // Starts a transaction for the connector's authorized idTag: the meter runs from now and
+        // StartTransaction is queued (OCPP 1.6 4.8). False when one runs already.
+        public bool StartTransaction(int connector)
+        {
+            Connector c = _connectors[connector];
+            if (c.HasTransaction) return false;
+            int local = _nextLocalTransactionId++;
+            c.Meter.Connect();
+            c.BeginTransaction(local, c.Meter.EnergyWh);
+            SetStatus(c, ChargePointStatus.Preparing);
+            var message = new TransactionMessage
+            {
+                Kind = TransactionMessageKind.StartTransaction,
+                ConnectorId = connector,
+                LocalTransactionId = local,
+                MeterWh = c.MeterStartWh,
+            };
+            Stamp(ref message);
+            Enqueue(message, c.IdTag);
+            _nextSample[connector] = Now + SampleIntervalMilliseconds;
+            return true;
+        }
+
+        // Ends the connector's transaction (OCPP 1.6 4.10): the meter stops, StopTransaction with
+        // the final register and the reason is queued.
+        public bool StopTransaction(int connector, StopReason reason)
+        {
+            Connector c = _connectors[connector];
+            if (!c.HasTransaction) return false;
+            c.Meter.Disconnect();
+            var message = new TransactionMessage
+            {
+                Kind = TransactionMessageKind.StopTransaction,
+                ConnectorId = connector,
+                LocalTransactionId = c.LocalTransactionId,
+                MeterWh = c.Meter.EnergyWh,
+                Reason = reason,
+            };
+            Stamp(ref message);
+            Enqueue(message, c.IdTag);
+            c.EndTransaction();
+            SetStatus(c, ChargePointStatus.Finishing);
+            _authorizeOutcome[connector] = AuthorizeOutcome.None;
+            return true;
+        }
+
+        private void Enqueue(in TransactionMessage message, ReadOnlySpan<byte> idTag)
+        {
+            Wake();
+            if (_queue.TryEnqueue(message, idTag)) return;
+            TransactionMessagesDropped++;
+            _log.Begin(LogLevel.Error, "ocpp"u8).Append("transaction queue full ("u8).Append(_queue.Capacity)
+                .Append(" messages of starts and stops): message for connector "u8).Append(message.ConnectorId).Append(" not queued"u8).End();
+        }
+
+        private void Stamp(ref TransactionMessage message)
+        {
+            message.TimestampKnown = _wallClock.TryGetUtc(out long seconds, out int micro);
+            message.TimestampSeconds = seconds;
+            message.TimestampMilliseconds = micro / 1000;
+        }
+
+        private void SetStatus(Connector c, ChargePointStatus status)
+        {
+            _wallClock.TryGetUtc(out long seconds, out int micro);
+            if (c.SetStatus(status, seconds, micro / 1000)) Wake();
+        }
+
+        private long SampleIntervalMilliseconds
+        {
+            get
+            {
+                long seconds = _config.GetInt(ConfigurationKey.MeterValueSampleInterval);
+                return seconds > 0 ? seconds * 1000 : long.MaxValue / 4;
+            }
+        }
+
+        // ---- the scheduler's call ------------------------------------------------------------------
+        // Samples the meters, and sends the next CALL when none is outstanding. Returns the uptime
+        // (ms) by which it wants to run again.
+        public long Run(long now)
+        {
+            SampleMeters(now);
+            if (_rpc != null && _rpc.CanCall) SendNext(now);
+            return NextWake(now);
+        }
+
+        private void SampleMeters(long now)
+        {
+            for (int id = 1; id <= ConnectorCount; id++)
+            {
+                Connector c = _connectors[id];
+                if (!c.HasTransaction || now < _nextSample[id]) continue;
+                _nextSample[id] = now + SampleIntervalMilliseconds;
+                var message = new TransactionMessage
+                {
+                    Kind = TransactionMessageKind.MeterValues,
+                    ConnectorId = id,
+                    LocalTransactionId = c.LocalTransactionId,
+                    MeterWh = c.Meter.EnergyWh,
+                    PowerW = c.Meter.PowerW,
+                };
+                Stamp(ref message);
+                Enqueue(message, default);
+            }
+        }
+
+        private long NextWake(long now)
+        {
+            if (HasWorkNow()) return now;
+            long wake = long.MaxValue;
+            if (_registration != RegistrationStatus.Accepted) wake = Math.Min(wake, _bootDue);
+            else
+            {
+                wake = Math.Min(wake, _nextHeartbeat);
+                if (!_queue.IsEmpty && !_headInFlight) wake = Math.Min(wake, _transactionRetryAt);
+            }
+            for (int id = 1; id <= ConnectorCount; id++)
+                if (_connectors[id].HasTransaction) wake = Math.Min(wake, _nextSample[id]);
+            if (_rpc != null) wake = Math.Min(wake, _rpc.Deadline);
+            return wake;
+        }
+
+        // Something that is sent as soon as no CALL is outstanding.
+        private bool HasWorkNow()
+        {
+            if (_rpc == null || !_rpc.CanCall) return false;
+            if (_registration != RegistrationStatus.Accepted) return _triggerBoot;
+            if (_triggerBoot || _triggerHeartbeat) return true;
+            for (int id = 0; id <= ConnectorCount; id++)
+                if (_connectors[id].StatusToReport || _triggerStatus[id] || _triggerMeter[id] || _authorizePending[id]) return true;
+            return false;
+        }
+
+        private void SendNext(long now)
+        {
+            if (_registration != RegistrationStatus.Accepted)
+            {
+                if (now >= _bootDue || _triggerBoot) SendBootNotification(now);
+                return; // OCPP 1.6 4.2: nothing else before the central system accepted us
+            }
+            if (_triggerBoot) { SendBootNotification(now); return; }
+            for (int id = 0; id <= ConnectorCount; id++)
+            {
+                if (_connectors[id].StatusToReport || _triggerStatus[id])
+                {
+                    SendStatusNotification(id, now);
+                    return;
+                }
+            }
+            for (int id = 1; id <= ConnectorCount; id++)
+            {
+                if (_triggerMeter[id])
+                {
+                    SendTriggeredMeterValues(id, now);
+                    return;
+                }
+            }
+            for (int id = 1; id <= ConnectorCount; id++)
+            {
+                if (_authorizePending[id])
+                {
+                    SendAuthorize(id, now);
+                    return;
+                }
+            }
+            if (!_queue.IsEmpty && now >= _transactionRetryAt)
+            {
+                SendTransactionHead(now);
+                return;
+            }
+            if (now >= _nextHeartbeat || _triggerHeartbeat) SendHeartbeat(now);
+        }
+
+        private bool Finish(long now)
+        {
+            if (!_rpc.EndCall(now, _timings.ResponseTimeoutMilliseconds)) return false;
+            MessagesSent++;
+            return true;
+        }
+
+        private ReadOnlySpan<byte> Timestamp(long seconds, int milliseconds) =>
+            new ReadOnlySpan<byte>(_timestamp, 0, Iso8601.Write(seconds, milliseconds, _timestamp));
+
+        private ReadOnlySpan<byte> NowTimestamp()
+        {
+            _wallClock.TryGetUtc(out long seconds, out int micro);
+            return Timestamp(seconds, micro / 1000);
+        }
+
+        // ---- the messages, OCPP 1.6 section 6 ----------------------------------------------------------
+        private void SendBootNotification(long now)
+        {
+            JsonWriter w = _rpc.BeginCall("BootNotification"u8);
+            if (w == null) return;
+            w.StartObject();
+            w.String("chargePointVendor"u8, _identity.Vendor);
+            w.String("chargePointModel"u8, _identity.Model);
+            if (_identity.SerialNumber.Length > 0) w.String("chargePointSerialNumber"u8, _identity.SerialNumber);
+            w.String("firmwareVersion"u8, _identity.FirmwareVersion);
+            w.EndObject();
+            if (Finish(now))
+            {
+                _triggerBoot = false;
+                _bootDue = long.MaxValue; // the answer (or its failure) sets the next one
+            }
+        }
+
+        private void SendHeartbeat(long now)
+        {
+            JsonWriter w = _rpc.BeginCall("Heartbeat"u8);
+            if (w == null) return;
+            w.StartObject();
+            w.EndObject();
+            if (Finish(now))
+            {
+                _triggerHeartbeat = false;
+                _nextHeartbeat = long.MaxValue;
+            }
+        }
+
+        private void SendStatusNotification(int id, long now)
+        {
+            Connector c = _connectors[id];
+            JsonWriter w = _rpc.BeginCall("StatusNotification"u8);
+            if (w == null) return;
+            w.StartObject();
+            w.Number("connectorId"u8, id);
+            w.String("errorCode"u8, "NoError"u8);
+            w.String("status"u8, ChargePointStatusText.Of(c.Status));
+            if (_wallClock.IsSet) w.String("timestamp"u8, NowTimestamp());
+            w.EndObject();
+            if (Finish(now))
+            {
+                c.StatusToReport = false;
+                _triggerStatus[id] = false;
+                _statusInFlight = id;
+            }
+        }
+
+        private void SendAuthorize(int id, long now)
+        {
+            JsonWriter w = _rpc.BeginCall("Authorize"u8);
+            if (w == null) return;
+            w.StartObject();
+            w.String("idTag"u8, _connectors[id].IdTag);
+            w.EndObject();
+            if (Finish(now))
+            {
+                _authorizePending[id] = false;
+                _authorizeInFlight = id;
+            }
+        }
+
+        private void SendTriggeredMeterValues(int id, long now)
+        {
+            Connector c = _connectors[id];
+            JsonWriter w = _rpc.BeginCall("MeterValues"u8);
+            if (w == null) return;
+            w.StartObject();
+            w.Number("connectorId"u8, id);
+            if (c.HasTransaction && _queue.TryGetCentralId(c.LocalTransactionId, out int central)) w.Number("transactionId"u8, central);
+            w.StartArray("meterValue"u8);
+            _wallClock.TryGetUtc(out long seconds, out int micro);
+            WriteMeterValue(w, seconds, micro / 1000, c.Meter.EnergyWh, c.Meter.PowerW, "Trigger"u8, ConfigurationKey.MeterValuesSampledData, c);
+            w.EndArray();
+            w.EndObject();
+            if (Finish(now)) _triggerMeter[id] = false;
+        }
+
+        private void SendTransactionHead(long now)
+        {
+            ref TransactionMessage head = ref _queue.Head;
+            ReadOnlySpan<byte> action = head.Kind == TransactionMessageKind.StartTransaction ? "StartTransaction"u8
+                : head.Kind == TransactionMessageKind.StopTransaction ? "StopTransaction"u8 : "MeterValues"u8;
+            JsonWriter w = _rpc.BeginCall(action);
+            if (w == null) return;
+            w.StartObject();
+            int central;
+            bool known = _queue.TryGetCentralId(head.LocalTransactionId, out central);
+            switch (head.Kind)
+            {
+                case TransactionMessageKind.StartTransaction:
+                    w.Number("connectorId"u8, head.ConnectorId);
+                    w.String("idTag"u8, _queue.HeadIdTag);
+                    w.Number("meterStart"u8, head.MeterWh);
+                    w.String("timestamp"u8, Timestamp(head.TimestampSeconds, head.TimestampMilliseconds));
+                    break;
+                case TransactionMessageKind.MeterValues:
+                    w.Number("connectorId"u8, head.ConnectorId);
+                    if (known) w.Number("transactionId"u8, central);
+                    w.StartArray("meterValue"u8);
+                    WriteMeterValue(w, head.TimestampSeconds, head.TimestampMilliseconds, head.MeterWh, head.PowerW,
+                        "Sample.Periodic"u8, ConfigurationKey.MeterValuesSampledData, _connectors[head.ConnectorId]);
+                    w.EndArray();
+                    break;
+                default:
+                    if (_queue.HeadIdTag.Length > 0) w.String("idTag"u8, _queue.HeadIdTag);
+                    w.Number("meterStop"u8, head.MeterWh);
+                    w.String("timestamp"u8, Timestamp(head.TimestampSeconds, head.TimestampMilliseconds));
+                    // OCPP 1.6 6.49: required; a transaction whose start got no id cannot be named (part 2 maps it).
+                    w.Number("transactionId"u8, known ? central : -1);
+                    w.String("reason"u8, StopReasonText.Of(head.Reason));
+                    w.StartArray("transactionData"u8);
+                    WriteEnergyOnly(w, head.TimestampSeconds, head.TimestampMilliseconds, head.MeterWh, "Transaction.End"u8);
+                    w.EndArray();
+                    break;
+            }
+            w.EndObject();
+            if (Finish(now))
+            {
+                head.Attempts++;
+                _headInFlight = true;
+            }
+        }
+
+        // One meterValue: {timestamp, sampledValue: [...]} with the measurands `key` lists that this
+        // meter has (Energy.Active.Import.Register in Wh always, when nothing else is listed).
+        private void WriteMeterValue(JsonWriter w, long seconds, int milliseconds, long energyWh, int powerW, ReadOnlySpan<byte> context,
+            ConfigurationKey key, Connector connector)
+        {
+            w.StartObject();
+            w.String("timestamp"u8, Timestamp(seconds, milliseconds));
+            w.StartArray("sampledValue"u8);
+            int listed = _config.ListCount(key);
+            if (listed == 0) SampledValue(w, energyWh, 0, context, "Energy.Active.Import.Register"u8, "Wh"u8);
+            for (int i = 0; i < listed; i++)
+            {
+                ReadOnlySpan<byte> measurand = _config.ListItem(key, i);
+                if (measurand.SequenceEqual("Energy.Active.Import.Register"u8)) SampledValue(w, energyWh, 0, context, measurand, "Wh"u8);
+                else if (measurand.SequenceEqual("Power.Active.Import"u8)) SampledValue(w, powerW, 0, context, measurand, "W"u8);
+                else if (measurand.SequenceEqual("Current.Import"u8)) SampledValue(w, connector.Meter.CurrentDeciAmperes, 1, context, measurand, "A"u8);
+                else if (measurand.SequenceEqual("Voltage"u8)) SampledValue(w, connector.Meter.VoltageV, 0, context, measurand, "V"u8);
+            }
+            w.EndArray();
+            w.EndObject();
+        }
+
+        private static void WriteEnergyOnly(JsonWriter w, long seconds, int milliseconds, long energyWh, ReadOnlySpan<byte> context)
+        {
+            // Written without the instance's timestamp buffer use: the caller passed its own values.
+            Span<byte> stamp = stackalloc byte[Iso8601.Length];
+            w.StartObject();
+            w.String("timestamp"u8, stamp.Slice(0, Iso8601.Write(seconds, milliseconds, stamp)));
+            w.StartArray("sampledValue"u8);
+            SampledValue(w, energyWh, 0, context, "Energy.Active.Import.Register"u8, "Wh"u8);
+            w.EndArray();
+            w.EndObject();
+        }
+
+        // OCPP 1.6 7.43 SampledValue: the value is a string.
+        private static void SampledValue(JsonWriter w, long mantissa, int decimals, ReadOnlySpan<byte> context, ReadOnlySpan<byte> measurand, ReadOnlySpan<byte> unit)
+        {
+            w.StartObject();
+            w.NumberAsString("value"u8, mantissa, decimals);
+            w.String("context"u8, context);
+            w.String("measurand"u8, measurand);
+            w.String("unit"u8, unit);
+            w.EndObject();
+        }
+    }
+}

@@ -1,0 +1,156 @@
+using System;
+using ChargePoint.Core.Config;
+using ChargePoint.Core.Logging;
+using ChargePoint.Core.Net;
+using ChargePoint.Core.Ocpp.Rpc;
+using ChargePoint.Core.Scheduling;
+using ChargePoint.Core.WebSocket;
+
+namespace ChargePoint.Core.Ocpp
+{
+    // The connection's life: wait for the network, open the WebSocket to the central system
+    // (subprotocol ocpp1.6, basic auth when a password is set), hand frames to the RPC endpoint,
+    // let the charge point send, and after the connection closes connect again after a fixed delay
+    // (part 2 adds backoff and dead-link detection). The task the TCP connection wakes.
+    public sealed class OcppLifecycle : ITask
+    {
+        public enum Phase { WaitingForNetwork, Connecting, Connected, WaitingToReconnect }
+
+        private readonly WebSocketClient _socket;
+        private readonly OcppChargePoint _chargePoint;
+        private readonly INetworkStatus _network;
+        private readonly Settings _settings;
+        private readonly Logger _log;
+        private readonly Scheduler _scheduler;
+        private readonly OcppTimings _timings;
+        private readonly byte[] _path;
+        private readonly int _pathLength;
+        private RpcEndpoint _rpc;
+        private int _id = -1;
+        private Phase _phase;
+        private long _reconnectAt = long.MaxValue;
+        private bool _announced;
+
+        public long Connections, Disconnections;
+
+        public OcppLifecycle(WebSocketClient socket, OcppChargePoint chargePoint, INetworkStatus network, Settings settings,
+            Scheduler scheduler, Logger log, OcppTimings timings)
+        {
+            _socket = socket;
+            _chargePoint = chargePoint;
+            _network = network;
+            _settings = settings;
+            _scheduler = scheduler;
+            _log = log;
+            _timings = timings;
+            _path = new byte[Settings.MaxCsUrlLength + 1 + Settings.MaxChargePointIdLength];
+            _pathLength = ConnectionPath(settings.CsPath, settings.ChargePointId, _path);
+        }
+
+        public ReadOnlySpan<byte> Name => "ocpp"u8;
+        public Phase State => _phase;
+        public ReadOnlySpan<byte> Path => new ReadOnlySpan<byte>(_path, 0, _pathLength);
+        public WebSocketClient Socket => _socket;
+        public RpcEndpoint Rpc => _rpc;
+
+        // The URL's path names the charge point (OCPP-J 3.1.1): the configured path as it is when
+        // its last segment is the charge point id already, else with "/<id>" appended.
+        public static int ConnectionPath(ReadOnlySpan<byte> path, ReadOnlySpan<byte> chargePointId, Span<byte> destination)
+        {
+            int length = path.Length;
+            path.CopyTo(destination);
+            bool named = path.Length > chargePointId.Length && path[path.Length - chargePointId.Length - 1] == (byte)'/'
+                && path.Slice(path.Length - chargePointId.Length).SequenceEqual(chargePointId);
+            if (named || chargePointId.IsEmpty) return length;
+            if (length == 0 || destination[length - 1] != (byte)'/') destination[length++] = (byte)'/';
+            chargePointId.CopyTo(destination.Slice(length));
+            return length + chargePointId.Length;
+        }
+
+        // Boot: the endpoint and this task's id (the TCP connection's owner).
+        public void Start(RpcEndpoint rpc, int id)
+        {
+            _rpc = rpc;
+            _id = id;
+            _scheduler.Signal(id);
+        }
+
+        public void Run(long now)
+        {
+            if (_phase == Phase.WaitingForNetwork && _network.IsReady) Connect(now);
+            if (_phase == Phase.WaitingToReconnect && now >= _reconnectAt) Connect(now);
+
+            WebSocketEvents events = _socket.Poll(now);
+            for (int bound = 0; bound < 16; bound++)
+            {
+                if ((events & WebSocketEvents.Opened) != 0) OnOpened();
+                if ((events & WebSocketEvents.MessageReceived) != 0)
+                {
+                    while (_socket.TryTakeMessage(out ReadOnlySpan<byte> message)) _rpc.OnMessage(message);
+                }
+                if ((events & WebSocketEvents.Closed) != 0)
+                {
+                    OnClosed(now);
+                    break;
+                }
+                if ((events & WebSocketEvents.MessageReceived) == 0) break;
+                events = _socket.Poll(now); // more frames may wait in the receive buffer
+            }
+
+            long wake = _reconnectAt;
+            if (_phase == Phase.Connected)
+            {
+                _rpc.Flush();
+                _rpc.CheckTimeout(now);
+                wake = Math.Min(wake, _chargePoint.Run(now));
+            }
+            wake = Math.Min(wake, _socket.NextDeadline);
+            if (_phase == Phase.WaitingForNetwork) wake = Math.Min(wake, now + 100);
+            if (wake == long.MaxValue) _scheduler.Cancel(_id);
+            else _scheduler.WakeAt(_id, Math.Max(wake, now));
+        }
+
+        private void Connect(long now)
+        {
+            _reconnectAt = long.MaxValue;
+            if (!_announced)
+            {
+                _log.Info("ocpp"u8, "upstream init"u8);
+                _announced = true;
+            }
+            ReadOnlySpan<byte> password = _settings.Password;
+            if (_socket.Open(_settings.CsHost, _settings.CsPort, Path, "ocpp1.6"u8, password.IsEmpty ? default : _settings.ChargePointId, password))
+            {
+                _phase = Phase.Connecting;
+                return;
+            }
+            ScheduleReconnect(now);
+        }
+
+        private void OnOpened()
+        {
+            _phase = Phase.Connected;
+            Connections++;
+            _log.Begin(LogLevel.Info, "ocpp"u8).Append("connected to "u8).Append(_settings.CsHost).Append(":"u8)
+                .Append(_settings.CsPort).Append(Path).End();
+            _chargePoint.OnConnected();
+        }
+
+        private void OnClosed(long now)
+        {
+            bool wasConnected = _phase == Phase.Connected;
+            if (wasConnected) Disconnections++;
+            _rpc.OnDisconnected();
+            LogLine line = _log.Begin(LogLevel.Warning, "ocpp"u8).Append(wasConnected ? "connection closed ("u8 : "connection failed ("u8);
+            line = line.Append(WebSocketFailureText.Of(_socket.Failure)).Append(", code "u8).Append(_socket.CloseCode).Append(")"u8);
+            line.Append(", again in "u8).Append(_timings.ReconnectDelayMilliseconds / 1000).Append(" s"u8).End();
+            ScheduleReconnect(now);
+        }
+
+        private void ScheduleReconnect(long now)
+        {
+            _phase = Phase.WaitingToReconnect;
+            _reconnectAt = now + _timings.ReconnectDelayMilliseconds;
+        }
+    }
+}
