@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 step() { printf '==> %s\n' "$*"; }
 fail() { printf 'deps: %s\n' "$*" >&2; exit 1; }
 
+SUDO=""
+[ "$(id -u)" != 0 ] && command -v sudo >/dev/null && SUDO=sudo
 APT_PACKAGES="gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi qemu-system-arm openocd screen"
 missing=""
 for p in $APT_PACKAGES; do
@@ -15,7 +17,6 @@ done
 if [ -n "$missing" ]; then
     step "apt: installing$missing"
     command -v apt-get >/dev/null || fail "apt-get not found: install$missing by hand"
-    SUDO=""
     if [ "$(id -u)" != 0 ]; then
         command -v sudo >/dev/null || fail "not root and no sudo: install$missing as root"
         SUDO=sudo
@@ -41,6 +42,19 @@ step "nuget: restoring the test project"
 dotnet restore tests/ChargePoint.Tests.csproj --nologo -v quiet || fail "NuGet restore of tests/ChargePoint.Tests.csproj failed"
 
 tools/fetch-lwip.sh || fail "fetching lwIP failed (see above)"
+
+# The local central system (tools/csms): Node.js and the packages pinned in its lock file.
+# python3 writes configuration blocks (tools/configblock.py).
+extra=""
+command -v node >/dev/null && command -v npm >/dev/null || extra="$extra nodejs npm"
+command -v python3 >/dev/null || extra="$extra python3"
+if [ -n "$extra" ]; then
+    step "apt: installing$extra"
+    $SUDO apt-get update -q || fail "apt-get update failed"
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $extra || fail "apt-get install failed for:$extra"
+fi
+step "npm: installing tools/csms's packages from its lock file (npm ci)"
+(cd tools/csms && npm ci --no-audit --no-fund --loglevel=error) || fail "npm ci in tools/csms failed"
 
 for tool in arm-none-eabi-gcc qemu-system-arm openocd; do
     command -v "$tool" >/dev/null || fail "$tool still missing after install"
