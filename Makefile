@@ -170,12 +170,13 @@ config-block:
 
 # Console on stdio (Ctrl-A X quits QEMU). UART1, the session stream, goes to build/uart1.log.
 # The NIC is on QEMU's user network: the guest is 10.0.2.15, the host's 127.0.0.1 is 10.0.2.2.
+# The local central system (tools/csms) runs beside it unless CSMS=0 (point CS_URL= at another one).
 QEMU_NET := -nic user,model=lan9118
+CSMS     ?= 1
 run: $(ELF) config-block
 	@test "$(BOARD)" = mps2-an500 || { echo "make run boots the mps2-an500 image (QEMU); BOARD=$(BOARD) runs on hardware: make flash"; exit 2; }
-	@echo "QEMU    $(ELF)  (quit: Ctrl-A then X)"
-	@$(QEMU) -M mps2-an500 -nographic -serial mon:stdio -serial file:$(BUILD)/uart1.log $(QEMU_NET) \
-		$(if $(strip $(CONFIG_OPTIONS)),-device loader$(comma)file=$(CONFIG_BLOCK)$(comma)addr=$(CONFIG_ADDRESS)$(comma)force-raw=on) -kernel $(ELF)
+	@tools/run-qemu.sh $(ELF) $(BUILD) $(CSMS) -M mps2-an500 -nographic -serial mon:stdio -serial file:$(BUILD)/uart1.log $(QEMU_NET) \
+		$(if $(strip $(CONFIG_OPTIONS)),-device loader$(comma)file=$(CONFIG_BLOCK)$(comma)addr=$(CONFIG_ADDRESS)$(comma)force-raw=on)
 
 # Not testable here (no board attached to CI): written from OpenOCD 0.12's board file and UM2033.
 flash:

@@ -7,7 +7,8 @@ namespace ChargePoint.Core.Json
     // never allocates. It is strict: no comments, no trailing commas, no BOM, well-formed UTF-8 only,
     // \u escapes with paired surrogates only. Read() returns false at the end of the document or on
     // the first error; then Error and ErrorPosition tell why and where (see JsonError). A document is
-    // whole and well-formed only when Read() has returned false with Error == None.
+    // whole and well-formed only when Read() has returned false with Error == None. Message parsers
+    // that look properties up by name want JsonElement, which validates first and then navigates.
     public ref struct JsonReader
     {
         // The open containers are 64 bits: bit d set when the container at depth d + 1 is an object.
@@ -130,7 +131,8 @@ namespace ChargePoint.Core.Json
 
         // Skips the current value: for a property name its value, for StartObject or StartArray
         // everything up to the matching end token (where the reader then stands), validating it all.
-        // Any other token is its own value. False on an error in what was skipped.
+        // Any other token is its own value. False on an error in what was skipped, or when there is
+        // no current token (before the first Read, after the last).
         public bool TrySkip()
         {
             if (_tokenType == JsonTokenType.PropertyName && !Read()) return false;
