@@ -52,6 +52,21 @@ arm-none-eabi-size -A -d "$elf" | awk -v elf="$elf" '
         if (sym ~ /^_/ || sym ~ /\$thunk$/) return "ilc data"
         return "C library"
     }
+    # The layers of Core and each driver, for the second table.
+    function detail(sym,   name, parts, n) {
+        name = sym; sub(/^_ZTV[0-9]+/, "", name); sub(/^__(InterfaceDispatchMap|InterfaceDispatchCell|GCSTATICS|NONGCSTATICS|writableData)_?/, "", name)
+        if (name ~ /^firmware_ChargePoint_Core_Ocpp_Rpc_/) return "Core/Ocpp/Rpc"
+        if (name ~ /^firmware_ChargePoint_Core_Ocpp_Configuration_/) return "Core/Ocpp/Configuration"
+        if (name ~ /^firmware_ChargePoint_Core_/) {
+            n = split(name, parts, "_")
+            return "Core/" parts[4]
+        }
+        if (name ~ /^firmware_ChargePoint_Drivers_/) {
+            n = split(name, parts, "_")
+            return "Drivers/" parts[4]
+        }
+        return ""
+    }
     $1 == "S" { sec[++ns] = $2; lo[ns] = $3; hi[ns] = $3 + $4; next }
     $1 == "Y" {
         addr = $2 + 0; known = $3; sym = $5
@@ -60,7 +75,7 @@ arm-none-eabi-size -A -d "$elf" | awk -v elf="$elf" '
         for (i = 1; i <= ns; i++) if (addr >= lo[i] && addr < hi[i]) s = i
         if (s == 0) next
         if (addr == last_addr && s == last_sec) next
-        count++; a[count] = addr; c[count] = component(sym); in_sec[count] = s; size[count] = known
+        count++; a[count] = addr; c[count] = component(sym); d[count] = detail(sym); in_sec[count] = s; size[count] = known
         last_addr = addr; last_sec = s
     }
     END {
@@ -72,6 +87,7 @@ arm-none-eabi-size -A -d "$elf" | awk -v elf="$elf" '
             # A C symbol knows its size; the rest of the gap is alignment or padding.
             if (size[k] != "-" && size[k] + 0 < sz) { total["padding", region] += sz - size[k]; comps["padding"] = 1; sz = size[k] + 0 }
             total[c[k], region] += sz; comps[c[k]] = 1
+            if (d[k] != "") { dtotal[d[k], region] += sz; dnames[d[k]] = 1 }
         }
         printf "  %-14s %8s %8s   (flash: code, constants and the .data image; ram: .data + .bss)\n", "component", "flash", "ram"
         order = "runtime Core Drivers Boards firmware_root native lwIP C_library strings ilc_data padding"
@@ -80,5 +96,14 @@ arm-none-eabi-size -A -d "$elf" | awk -v elf="$elf" '
             comp = names[i]; gsub(/_/, " ", comp)
             if (!(comp in comps)) continue
             printf "  %-14s %8d %8d\n", comp, total[comp, "flash"] + total[comp, "data"], total[comp, "data"] + total[comp, "bss"]
+        }
+        # Core by layer, Drivers by driver (static RAM only: buffers made at boot are on the heap).
+        nd = 0
+        for (name in dnames) list[++nd] = name
+        for (i = 1; i <= nd; i++) for (j = i + 1; j <= nd; j++) if (list[j] < list[i]) { t = list[i]; list[i] = list[j]; list[j] = t }
+        printf "  %-24s %8s %8s\n", "layer / driver", "flash", "ram"
+        for (i = 1; i <= nd; i++) {
+            name = list[i]
+            printf "  %-24s %8d %8d\n", name, dtotal[name, "flash"] + dtotal[name, "data"], dtotal[name, "data"] + dtotal[name, "bss"]
         }
     }'
