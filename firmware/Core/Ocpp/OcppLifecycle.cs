@@ -2,6 +2,7 @@ using System;
 using ChargePoint.Core.Config;
 using ChargePoint.Core.Logging;
 using ChargePoint.Core.Net;
+using ChargePoint.Core.Ocpp.Configuration;
 using ChargePoint.Core.Ocpp.Rpc;
 using ChargePoint.Core.Scheduling;
 using ChargePoint.Core.WebSocket;
@@ -20,6 +21,8 @@ namespace ChargePoint.Core.Ocpp
         private readonly OcppChargePoint _chargePoint;
         private readonly INetworkStatus _network;
         private readonly Settings _settings;
+        private readonly ConfigurationStore _config;
+        private readonly byte[] _password = new byte[AuthorizationKeyText.MaxPasswordLength];
         private readonly Logger _log;
         private readonly Scheduler _scheduler;
         private readonly OcppTimings _timings;
@@ -34,8 +37,9 @@ namespace ChargePoint.Core.Ocpp
         public long Connections, Disconnections;
 
         public OcppLifecycle(WebSocketClient socket, OcppChargePoint chargePoint, INetworkStatus network, Settings settings,
-            Scheduler scheduler, Logger log, OcppTimings timings)
+            ConfigurationStore config, Scheduler scheduler, Logger log, OcppTimings timings)
         {
+            _config = config;
             _socket = socket;
             _chargePoint = chargePoint;
             _network = network;
@@ -118,13 +122,22 @@ namespace ChargePoint.Core.Ocpp
                 _log.Info("ocpp"u8, "upstream init"u8);
                 _announced = true;
             }
-            ReadOnlySpan<byte> password = _settings.Password;
+            ReadOnlySpan<byte> password = Password();
             if (_socket.Open(_settings.CsHost, _settings.CsPort, Path, "ocpp1.6"u8, password.IsEmpty ? default : _settings.ChargePointId, password))
             {
                 _phase = Phase.Connecting;
                 return;
             }
             ScheduleReconnect(now);
+        }
+
+        // Security profile 1 (OCPP 1.6 security whitepaper): the AuthorizationKey the central system
+        // set, else the configured password; none: no Authorization header.
+        private ReadOnlySpan<byte> Password()
+        {
+            ReadOnlySpan<byte> key = _config.GetString(ConfigurationKey.AuthorizationKey);
+            int length = key.IsEmpty ? -1 : AuthorizationKeyText.Decode(key, _password);
+            return length > 0 ? new ReadOnlySpan<byte>(_password, 0, length) : _settings.Password;
         }
 
         private void OnOpened()

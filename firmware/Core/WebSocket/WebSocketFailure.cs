@@ -11,7 +11,7 @@ namespace ChargePoint.Core.WebSocket
         ResponseMalformed,       // not an HTTP/1.1 status line
         HandshakeRefused,        // a status other than 101 (HandshakeStatus)
         UpgradeMissing,          // no "Upgrade: websocket" (RFC 6455 4.1, client check 2)
-        ConnectionUpgradeMissing,// no "Connection: Upgrade" (check 3)
+        ConnectionUpgradeMissing, // no "Connection: Upgrade" (check 3)
         AcceptMismatch,          // Sec-WebSocket-Accept is not what the key asks for (check 4)
         ExtensionNotOffered,     // the server named an extension the client did not offer (check 5)
         SubprotocolNotSelected,  // the server did not select the requested subprotocol (check 6)
