@@ -110,7 +110,7 @@ namespace ChargePoint
             var socket = new WebSocketClient(csConnection, s_board.Clock, random, log, OcppMessageBytes, WebSocketReceiveBytes,
                 WebSocketSendBytes, timings.HandshakeTimeoutMilliseconds);
             var rpc = new RpcEndpoint(new WebSocketChannel(socket), random, log, OcppMessageBytes, chargePoint, chargePoint);
-            var lifecycle = new OcppLifecycle(socket, chargePoint, network, settings, ocppConfig, scheduler, log, timings);
+            var lifecycle = new OcppLifecycle(socket, chargePoint, network, settings, ocppConfig, scheduler, log, timings, random);
             int ocppTask = scheduler.Add(lifecycle);
             csConnection.BindOwner(ocppTask);
             chargePoint.Attach(rpc, scheduler, ocppTask);

@@ -328,6 +328,13 @@ int32_t net_tcp_open(int32_t slot, uint32_t address, uint16_t port)
     tcp_sent(pcb, on_sent);
     tcp_err(pcb, on_error);
     tcp_nagle_disable(pcb);
+    /* TCP keep-alive (RFC 1122 4.2.3.6): after a minute of silence, a probe every 10 s; three
+     * unanswered ones end the connection with an error (a black-holed link is found even when
+     * the WebSocket ping is off). */
+    ip_set_option(pcb, SOF_KEEPALIVE);
+    pcb->keep_idle = 60000;
+    pcb->keep_intvl = 10000;
+    pcb->keep_cnt = 3;
     ip_addr_t remote;
     ip_addr_set_ip4_u32_val(remote, address);
     err_t err = tcp_connect(pcb, &remote, port, on_connected);

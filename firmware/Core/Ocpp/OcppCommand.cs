@@ -23,7 +23,8 @@ namespace ChargePoint.Core.Ocpp
         public void Run(ReadOnlySpan<byte> arguments, Logger reply)
         {
             reply.BeginText().Append("connection "u8).Append(PhaseText(_lifecycle.State)).Append(", "u8)
-                .Append(_lifecycle.Connections).Append(" opened, "u8).Append(_lifecycle.Disconnections).Append(" closed; path "u8)
+                .Append(_lifecycle.Connections).Append(" opened, "u8).Append(_lifecycle.Disconnections).Append(" closed, "u8)
+                .Append(_lifecycle.DeadLinks).Append(" found dead; path "u8)
                 .Append(_lifecycle.Path).End();
             reply.BeginText().Append("registration "u8).Append(RegistrationText(_chargePoint.Registration)).Append(", heartbeat "u8)
                 .Append(_chargePoint.HeartbeatIntervalSeconds).Append(" s"u8).End();

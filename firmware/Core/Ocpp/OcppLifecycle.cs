@@ -11,8 +11,10 @@ namespace ChargePoint.Core.Ocpp
 {
     // The connection's life: wait for the network, open the WebSocket to the central system
     // (subprotocol ocpp1.6, basic auth when a password is set), hand frames to the RPC endpoint,
-    // let the charge point send, and after the connection closes connect again after a fixed delay
-    // (part 2 adds backoff and dead-link detection). The task the TCP connection wakes.
+    // let the charge point send, find a dead link (a WebSocket ping at WebSocketPingInterval
+    // without its pong in time, a CALL without an answer in time, the handshake timeout, TCP's own
+    // keep-alive and retransmission limits) and connect again with backoff and jitter, reset after
+    // a BootNotification is accepted. The task the TCP connection wakes.
     public sealed class OcppLifecycle : ITask
     {
         public enum Phase { WaitingForNetwork, Connecting, Connected, WaitingToReconnect }
@@ -30,16 +32,22 @@ namespace ChargePoint.Core.Ocpp
         private readonly int _pathLength;
         private RpcEndpoint _rpc;
         private int _id = -1;
+        private readonly ReconnectBackoff _backoff;
         private Phase _phase;
         private long _reconnectAt = long.MaxValue;
+        private long _nextPing = long.MaxValue;
+        private long _pongDeadline = long.MaxValue;
+        private long _timeoutsSeen;
         private bool _announced;
+        private bool _accepted;
 
-        public long Connections, Disconnections;
+        public long Connections, Disconnections, DeadLinks;
 
         public OcppLifecycle(WebSocketClient socket, OcppChargePoint chargePoint, INetworkStatus network, Settings settings,
-            ConfigurationStore config, Scheduler scheduler, Logger log, OcppTimings timings)
+            ConfigurationStore config, Scheduler scheduler, Logger log, OcppTimings timings, IRandom random)
         {
             _config = config;
+            _backoff = new ReconnectBackoff(random, timings.ReconnectFirstMilliseconds, timings.ReconnectCapMilliseconds);
             _socket = socket;
             _chargePoint = chargePoint;
             _network = network;
@@ -106,12 +114,63 @@ namespace ChargePoint.Core.Ocpp
             {
                 _rpc.Flush();
                 _rpc.CheckTimeout(now);
+                if (_rpc.Timeouts != _timeoutsSeen)
+                {
+                    _timeoutsSeen = _rpc.Timeouts;
+                    GiveUp("a CALL got no answer in time"u8);
+                }
+                else if (!KeepAlive(now))
+                {
+                    GiveUp("no pong to the WebSocket ping in time"u8);
+                }
+                if (!_accepted && _chargePoint.Registration == RegistrationStatus.Accepted)
+                {
+                    _accepted = true;
+                    _backoff.Reset();
+                }
                 wake = Math.Min(wake, _chargePoint.Run(now));
+                wake = Math.Min(wake, Math.Min(_nextPing, _pongDeadline));
             }
             wake = Math.Min(wake, _socket.NextDeadline);
             if (_phase == Phase.WaitingForNetwork) wake = Math.Min(wake, now + 100);
             if (wake == long.MaxValue) _scheduler.Cancel(_id);
             else _scheduler.WakeAt(_id, Math.Max(wake, now));
+        }
+
+        // The WebSocket ping (OCPP-J 1.6 section 5: WebSocketPingInterval; 0 turns it off): false
+        // when the last ping's pong is overdue.
+        private bool KeepAlive(long now)
+        {
+            if (_socket.PingOutstanding)
+            {
+                if (now >= _pongDeadline) return false;
+            }
+            else
+            {
+                _pongDeadline = long.MaxValue;
+            }
+            long interval = _config.GetInt(ConfigurationKey.WebSocketPingInterval) * 1000L;
+            if (interval <= 0)
+            {
+                _nextPing = long.MaxValue;
+                return true;
+            }
+            if (_nextPing == long.MaxValue) _nextPing = now + interval;
+            if (now >= _nextPing && !_socket.PingOutstanding)
+            {
+                if (_socket.SendPing()) _pongDeadline = now + Math.Min(_timings.PongTimeoutMilliseconds, interval);
+                _nextPing = now + interval;
+            }
+            return true;
+        }
+
+        // A dead link: no close handshake can complete on it, so the connection is dropped at once.
+        private void GiveUp(ReadOnlySpan<byte> why)
+        {
+            DeadLinks++;
+            _log.Begin(LogLevel.Warning, "ocpp"u8).Append("link to the central system is dead: "u8).Append(why).End();
+            _socket.Abandon();
+            _scheduler.Signal(_id); // the Closed event comes with the next Poll
         }
 
         private void Connect(long now)
@@ -143,6 +202,10 @@ namespace ChargePoint.Core.Ocpp
         private void OnOpened()
         {
             _phase = Phase.Connected;
+            _nextPing = long.MaxValue;
+            _pongDeadline = long.MaxValue;
+            _timeoutsSeen = _rpc.Timeouts;
+            _accepted = false;
             Connections++;
             _log.Begin(LogLevel.Info, "ocpp"u8).Append("connected to "u8).Append(_settings.CsHost).Append(":"u8)
                 .Append(_settings.CsPort).Append(Path).End();
@@ -156,14 +219,17 @@ namespace ChargePoint.Core.Ocpp
             _rpc.OnDisconnected();
             LogLine line = _log.Begin(LogLevel.Warning, "ocpp"u8).Append(wasConnected ? "connection closed ("u8 : "connection failed ("u8);
             line = line.Append(WebSocketFailureText.Of(_socket.Failure)).Append(", code "u8).Append(_socket.CloseCode).Append(")"u8);
-            line.Append(", again in "u8).Append(_timings.ReconnectDelayMilliseconds / 1000).Append(" s"u8).End();
-            ScheduleReconnect(now);
+            long delay = ScheduleReconnect(now);
+            line.Append(", again in "u8).Append(delay).Append(" ms"u8).End();
         }
 
-        private void ScheduleReconnect(long now)
+        private long ScheduleReconnect(long now)
         {
             _phase = Phase.WaitingToReconnect;
-            _reconnectAt = now + _timings.ReconnectDelayMilliseconds;
+            _nextPing = _pongDeadline = long.MaxValue;
+            long delay = _backoff.NextDelayMilliseconds();
+            _reconnectAt = now + delay;
+            return delay;
         }
     }
 }

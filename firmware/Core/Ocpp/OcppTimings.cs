@@ -6,7 +6,9 @@ namespace ChargePoint.Core.Ocpp
     {
         public long ResponseTimeoutMilliseconds = 30000;   // a CALL without an answer by then failed
         public long BootRetryMilliseconds = 30000;         // after a failed BootNotification (no interval given)
-        public long ReconnectDelayMilliseconds = 5000;     // part 1: a fixed delay after the link closed
+        public long ReconnectFirstMilliseconds = 2000;     // backoff after the link closed: 2 s, 4 s, 8 s, ...
+        public long ReconnectCapMilliseconds = 60000;      // ... at most a minute (with jitter)
+        public long PongTimeoutMilliseconds = 10000;       // a ping without a pong by then: the link is dead
         public long HandshakeTimeoutMilliseconds = 10000;
     }
 }

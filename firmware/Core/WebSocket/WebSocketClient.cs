@@ -218,6 +218,15 @@ namespace ChargePoint.Core.WebSocket
 
         // Sends a ping whose payload is a sequence number; its pong sets LastPongMilliseconds and
         // raises PongReceived. False when not Open or no room.
+        // Gives the connection up at once, without a close handshake (a link that stopped carrying
+        // bytes cannot complete one): TCP is closed, Poll reports Closed | Failed (Abandoned).
+        public void Abandon()
+        {
+            if (_state == WebSocketState.Closed) return;
+            _closeCode = WebSocketCloseCode.Abnormal;
+            Finish(WebSocketFailure.Abandoned);
+        }
+
         public bool SendPing()
         {
             if (_state != WebSocketState.Open || _closeSent) return false;

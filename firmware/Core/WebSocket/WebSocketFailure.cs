@@ -23,5 +23,6 @@ namespace ChargePoint.Core.WebSocket
         ConnectionLost,          // TCP closed by the server without a close handshake (1006)
         ConnectionError,         // TCP reset or aborted (TcpError says why; 1006)
         CloseTimeout,            // the server did not answer our close in time
+        Abandoned,               // the owner gave the connection up (a dead link: no pong, no answer)
     }
 }

@@ -28,6 +28,7 @@ namespace ChargePoint.Core.WebSocket
                 case WebSocketFailure.ConnectionLost: return "connection closed without a close frame"u8;
                 case WebSocketFailure.ConnectionError: return "connection error"u8;
                 case WebSocketFailure.CloseTimeout: return "close not answered"u8;
+                case WebSocketFailure.Abandoned: return "abandoned as a dead link"u8;
                 default: return "failure"u8;
             }
         }
