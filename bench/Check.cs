@@ -1,0 +1,68 @@
+using System;
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using ChargePoint.Core.Json;
+
+namespace ChargePoint.Bench
+{
+    // Before any timing: both writers must produce byte-identical output for every message, and
+    // both readers must do the same work on it (the same checksum). A benchmark of two codecs
+    // that disagree would compare nothing.
+    internal static class Check
+    {
+        public static bool Run()
+        {
+            bool ok = true;
+            foreach (OcppMessage message in Enum.GetValues<OcppMessage>())
+            {
+                var ours = new JsonWriter(OcppMessages.BufferSize);
+                OcppMessages.Write(message, ours);
+                byte[] stj = WriteStj(message, JsonCodecBenchmarks.WriterOptions);
+                byte[] text = new byte[OcppMessages.BufferSize];
+                if (!ours.IsComplete)
+                {
+                    Console.WriteLine($"check {message}: JsonWriter did not complete (overflowed {ours.Overflowed}, misused {ours.Misused})");
+                    ok = false;
+                    continue;
+                }
+                if (!ours.Written.SequenceEqual(stj))
+                {
+                    Console.WriteLine($"check {message}: the writers differ (System.Text.Json's escaping? see JsonCodecBenchmarks.WriterOptions)");
+                    Console.WriteLine("  ours: " + Encoding.UTF8.GetString(ours.Written));
+                    Console.WriteLine("  stj:  " + Encoding.UTF8.GetString(stj));
+                    ok = false;
+                    continue;
+                }
+                long ourSum = Walkers.Walk(ours.Written, text);
+                long stjSum = Walkers.Walk(ours.Written, text, JsonCodecBenchmarks.ReaderOptions);
+                if (ourSum != stjSum)
+                {
+                    Console.WriteLine($"check {message}: the readers disagree (checksum {ourSum} against {stjSum})");
+                    ok = false;
+                    continue;
+                }
+                Console.WriteLine($"check {message}: {ours.Length} bytes, writers byte-identical, readers agree (checksum {ourSum})");
+            }
+            return ok;
+        }
+
+        private static byte[] WriteStj(OcppMessage message, JsonWriterOptions options)
+        {
+            var buffer = new ArrayBufferWriter<byte>(OcppMessages.BufferSize);
+            using (var writer = new Utf8JsonWriter(buffer, options))
+            {
+                OcppMessages.Write(message, writer);
+            }
+            return buffer.WrittenSpan.ToArray();
+        }
+
+        // One message as text, for a look at what is measured.
+        public static string Show(OcppMessage message)
+        {
+            var ours = new JsonWriter(OcppMessages.BufferSize);
+            OcppMessages.Write(message, ours);
+            return Encoding.UTF8.GetString(ours.Written);
+        }
+    }
+}
