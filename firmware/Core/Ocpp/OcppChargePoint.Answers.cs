@@ -71,6 +71,7 @@ namespace ChargePoint.Core.Ocpp
         private void TransactionAttemptFailed(long now)
         {
             ref TransactionMessage head = ref _queue.Head;
+            head.Attempts++;
             int attempts = Math.Max(1, _config.GetInt(ConfigurationKey.TransactionMessageAttempts));
             if (head.Attempts >= attempts)
             {
@@ -174,6 +175,7 @@ namespace ChargePoint.Core.Ocpp
         {
             ref TransactionMessage head = ref _queue.Head;
             bool valid;
+            int deauthorize = 0;
             if (head.Kind == TransactionMessageKind.StartTransaction)
             {
                 valid = conf.CheckProperties("idTagInfo|transactionId"u8, default).IsValid
@@ -189,8 +191,13 @@ namespace ChargePoint.Core.Ocpp
                     if (status == AuthorizationStatus.Accepted)
                         _log.Begin(LogLevel.Info, "main"u8).Append("ocpp start charging connector id "u8).Append(head.ConnectorId).End();
                     else
+                    {
                         _log.Begin(LogLevel.Warning, "ocpp"u8).Append("StartTransaction on connector "u8).Append(head.ConnectorId)
                             .Append(": idTag "u8).Append(AuthorizationStatusText.Of(status)).End();
+                        // OCPP 1.6 4.8, 9.1.24: with StopTransactionOnInvalidId, stop it as DeAuthorized.
+                        deauthorize = _config.GetBool(ConfigurationKey.StopTransactionOnInvalidId) && c.LocalTransactionId == head.LocalTransactionId
+                            ? head.ConnectorId : 0;
+                    }
                 }
             }
             else if (head.Kind == TransactionMessageKind.StopTransaction)
@@ -212,6 +219,7 @@ namespace ChargePoint.Core.Ocpp
             }
             _queue.CompleteHead();
             _transactionRetryAt = now;
+            if (deauthorize > 0) StopTransaction(deauthorize, StopReason.DeAuthorized);
         }
 
         // ---- the central system's CALLs ----------------------------------------------------------

@@ -51,8 +51,8 @@ namespace ChargePoint.Core.Ocpp
 
         private readonly byte[] _timestamp = new byte[Iso8601.Length];
         private readonly byte[] _text = new byte[64];
-        private readonly byte[] _keyName = new byte[50];   // ChangeConfiguration.req key: CiString50
-        private readonly byte[] _keyValue = new byte[500]; // value: CiString500
+        private readonly byte[] _keyName = new byte[4 * 50]; // ChangeConfiguration.req key: CiString50, 50 characters of UTF-8
+        private readonly byte[] _keyValue = new byte[4 * 500]; // value: CiString500
 
         public long MessagesSent, MessagesAnswered, MessagesFailed, TransactionMessagesDropped;
 
@@ -249,7 +249,15 @@ namespace ChargePoint.Core.Ocpp
         private bool HasWorkNow()
         {
             if (_rpc == null || !_rpc.CanCall) return false;
-            if (_registration != RegistrationStatus.Accepted) return _triggerBoot;
+            if (_registration != RegistrationStatus.Accepted)
+            {
+                if (_triggerBoot) return true;
+                if (_registration != RegistrationStatus.Pending) return false;
+                if (_triggerHeartbeat) return true;
+                for (int id = 0; id <= ConnectorCount; id++)
+                    if (_triggerStatus[id] || _triggerMeter[id]) return true;
+                return false;
+            }
             if (_triggerBoot || _triggerHeartbeat) return true;
             for (int id = 0; id <= ConnectorCount; id++)
                 if (_connectors[id].StatusToReport || _triggerStatus[id] || _triggerMeter[id] || _authorizePending[id]) return true;
@@ -261,7 +269,10 @@ namespace ChargePoint.Core.Ocpp
             if (_registration != RegistrationStatus.Accepted)
             {
                 if (now >= _bootDue || _triggerBoot) SendBootNotification(now);
-                return; // OCPP 1.6 4.2: nothing else before the central system accepted us
+                // OCPP 1.6 4.2: nothing else before the central system accepted us, except, while
+                // Pending, what it asked for with TriggerMessage.
+                else if (_registration == RegistrationStatus.Pending) SendTriggered(now);
+                return;
             }
             if (_triggerBoot) { SendBootNotification(now); return; }
             for (int id = 0; id <= ConnectorCount; id++)
@@ -294,6 +305,15 @@ namespace ChargePoint.Core.Ocpp
                 return;
             }
             if (now >= _nextHeartbeat || _triggerHeartbeat) SendHeartbeat(now);
+        }
+
+        private void SendTriggered(long now)
+        {
+            for (int id = 0; id <= ConnectorCount; id++)
+                if (_triggerStatus[id]) { SendStatusNotification(id, now); return; }
+            for (int id = 1; id <= ConnectorCount; id++)
+                if (_triggerMeter[id]) { SendTriggeredMeterValues(id, now); return; }
+            if (_triggerHeartbeat) SendHeartbeat(now);
         }
 
         private bool Finish(long now)
@@ -352,7 +372,10 @@ namespace ChargePoint.Core.Ocpp
             w.Number("connectorId"u8, id);
             w.String("errorCode"u8, "NoError"u8);
             w.String("status"u8, ChargePointStatusText.Of(c.Status));
-            if (_wallClock.IsSet) w.String("timestamp"u8, NowTimestamp());
+            // OCPP 1.6 6.48: the time the status is reported for, the moment it changed (or now,
+            // when it changed before the clock was set, or nothing changed: a trigger).
+            if (c.StatusChangedSeconds > 0 && !_triggerStatus[id]) w.String("timestamp"u8, Timestamp(c.StatusChangedSeconds, c.StatusChangedMilliseconds));
+            else if (_wallClock.IsSet) w.String("timestamp"u8, NowTimestamp());
             w.EndObject();
             if (Finish(now))
             {
@@ -431,11 +454,7 @@ namespace ChargePoint.Core.Ocpp
                     break;
             }
             w.EndObject();
-            if (Finish(now))
-            {
-                head.Attempts++;
-                _headInFlight = true;
-            }
+            if (Finish(now)) _headInFlight = true;
         }
 
         // One meterValue: {timestamp, sampledValue: [...]} with the measurands `key` lists that this

@@ -152,20 +152,29 @@ namespace ChargePoint.Tests.Core.Ocpp
         [Theory]
         [InlineData("HeartbeatInterva")]      // a prefix of a key
         [InlineData("HeartbeatIntervalX")]    // a key is a prefix of it
-        [InlineData("heartbeatinterval")]
-        [InlineData("HEARTBEATINTERVAL")]
-        [InlineData("HeartBeatInterval")]     // OCPP 1.5's spelling
         [InlineData("HeartbeatInterval ")]
         [InlineData(" HeartbeatInterval")]
         [InlineData("HeartbeatInterval\0")]
         [InlineData("")]
-        public void A_name_is_found_only_whole_and_exactly_as_spelled(string name)
+        public void A_name_is_found_only_whole_never_by_a_prefix(string name)
         {
             Assert.False(_store.TryFind(Bytes(name), out int index));
             Assert.Equal(-1, index);
             Assert.Equal(ConfigurationStatus.NotSupported, Change(name, "300"));
             Assert.Equal("60", Value("HeartbeatInterval"));
             Assert.Equal(0, _store.Version);
+        }
+
+        [Theory]
+        [InlineData("heartbeatinterval")]
+        [InlineData("HEARTBEATINTERVAL")]
+        [InlineData("HeartBeatInterval")]     // OCPP 1.5's spelling
+        public void A_name_is_found_in_any_letter_case_as_a_CiString50(string name)
+        {
+            Assert.True(_store.TryFind(Bytes(name), out int index));
+            Assert.Equal("HeartbeatInterval", System.Text.Encoding.ASCII.GetString(_store.NameOf(index)));
+            Assert.Equal(ConfigurationStatus.Accepted, Change(name, "300"));
+            Assert.Equal("300", Value("HeartbeatInterval"));
         }
 
         [Fact]

@@ -104,7 +104,8 @@ namespace ChargePoint.Core.Ocpp.Configuration
         {
             for (int i = 0; i < ConfigurationTable.KeyCount; i++)
             {
-                if (NameOf(i).SequenceEqual(name))
+                // OCPP 1.6 7.13: a key is a CiString50, compared without case; the whole name, never a prefix.
+                if (EqualsIgnoringCase(NameOf(i), name))
                 {
                     index = i;
                     return true;

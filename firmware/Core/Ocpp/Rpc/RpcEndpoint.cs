@@ -26,6 +26,8 @@ namespace ChargePoint.Core.Ocpp.Rpc
         private readonly byte[] _replyBuffer;
         private readonly JsonWriter _resultWriter;
         private readonly byte[] _resultBuffer;
+        private readonly JsonWriter _errorWriter;
+        private readonly byte[] _errorBuffer;
         private readonly RpcDescription _description = new RpcDescription();
         private readonly byte[] _idPrefix = new byte[9];    // 8 hex digits and '-', random per boot
         private readonly byte[] _pendingId = new byte[MaxMessageIdLength];
@@ -55,6 +57,8 @@ namespace ChargePoint.Core.Ocpp.Rpc
             _replyWriter = new JsonWriter();
             _resultBuffer = new byte[messageBytes];
             _resultWriter = new JsonWriter();
+            _errorBuffer = new byte[RpcDescription.Capacity + MaxMessageIdLength + 64];
+            _errorWriter = new JsonWriter();
             uint prefix = random.NextUInt32();
             for (int i = 0; i < 8; i++)
             {
@@ -249,13 +253,17 @@ namespace ChargePoint.Core.Ocpp.Rpc
 
         private void Send(ReadOnlySpan<byte> action)
         {
+            if (_channel.SendText(_replyWriter.Written))
+            {
+                _calls.AfterResult(action);
+                return;
+            }
+            // No room on the link now: the answer waits here (Flush sends it) and nothing else
+            // may use the reply buffer until then.
             int length = Math.Min(action.Length, _replyAction.Length);
             action.Slice(0, length).CopyTo(_replyAction);
             _replyActionLength = length;
-            if (_channel.SendText(_replyWriter.Written))
-                _calls.AfterResult(action);
-            else
-                _replyWaiting = true;
+            _replyWaiting = true;
         }
 
         private void SendError(ReadOnlySpan<byte> id, RpcErrorCode code, ReadOnlySpan<byte> description, ReadOnlySpan<byte> action)
@@ -263,18 +271,27 @@ namespace ChargePoint.Core.Ocpp.Rpc
             ErrorsSent++;
             _log.Begin(LogLevel.Warning, "ocpp"u8).Append("answering "u8).Append(action.IsEmpty ? "a frame"u8 : action)
                 .Append(" ("u8).Append(id).Append(") with "u8).Append(RpcErrorCodeText.Of(code)).Append(": "u8).Append(description).End();
+            _errorWriter.Reset(_errorBuffer);
+            _errorWriter.StartArray();
+            _errorWriter.Number(4);
+            _errorWriter.String(id);
+            _errorWriter.String(RpcErrorCodeText.Of(code));
+            _errorWriter.String(description);
+            _errorWriter.StartObject();
+            _errorWriter.EndObject();
+            _errorWriter.EndArray();
+            if (!_errorWriter.IsComplete || _channel.SendText(_errorWriter.Written)) return;
+            if (_replyWaiting)
+            {
+                // The link is stalled with an earlier answer still waiting: this one is lost (the
+                // central system's CALL times out), and said so.
+                _log.Begin(LogLevel.Error, "ocpp"u8).Append("no room to answer "u8).Append(id).Append(": dropped"u8).End();
+                return;
+            }
             _replyWriter.Reset(_replyBuffer);
-            _replyWriter.StartArray();
-            _replyWriter.Number(4);
-            _replyWriter.String(id);
-            _replyWriter.String(RpcErrorCodeText.Of(code));
-            _replyWriter.String(description);
-            _replyWriter.StartObject();
-            _replyWriter.EndObject();
-            _replyWriter.EndArray();
-            if (_replyWriter.IsComplete && _channel.SendText(_replyWriter.Written)) return;
-            if (_replyWriter.IsComplete) _replyWaiting = true; // AfterResult is harmless for an error: no action
-            _replyActionLength = 0;
+            _replyWriter.RawValue(_errorWriter.Written);
+            _replyActionLength = 0; // an error triggers nothing afterwards
+            _replyWaiting = true;
         }
 
         private bool IsPendingId(ReadOnlySpan<byte> id) => _callPending && id.SequenceEqual(PendingMessageId);
@@ -288,16 +305,17 @@ namespace ChargePoint.Core.Ocpp.Rpc
                 return;
             }
             _callPending = false;
-            ResultsReceived++;
             JsonElement payload = frame[2];
             if (frame.GetArrayLength() != 3 || payload.ValueKind != JsonValueKind.Object)
             {
+                ErrorsReceived++;
                 // A malformed answer counts as a failed attempt (the transaction layer retries).
                 _log.Begin(LogLevel.Error, "ocpp"u8).Append("CALLRESULT for "u8).Append(PendingAction)
                     .Append(" is not [3, id, {payload}]"u8).End();
                 _results.OnCallError(PendingAction, RpcErrorCode.FormationViolation, "malformed CALLRESULT"u8);
                 return;
             }
+            ResultsReceived++;
             _results.OnCallResult(PendingAction, payload);
         }
 
