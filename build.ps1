@@ -7,13 +7,14 @@
   ./build.ps1 all -Board stm32f769i-disco   # build the board image
   ./build.ps1 deps; ./build.ps1 run; ./build.ps1 test
   ./build.ps1 run -CsUrl ws://10.0.2.2:9000/x -CpId CP9   # boot with a configuration block
-  Targets: all deps run flash monitor size clean test test-host images
+  Targets: all deps run flash monitor size clean test test-host images bench
   Configuration block (the Makefile's CS_URL, CP_ID, CP_PASSWORD, NET_IP, NET_MASK, NET_GW, DNS,
   DNS_PORT, SNTP, SNTP_PORT): -CsUrl -CpId -CpPassword -NetIp -NetMask -NetGw -Dns -DnsPort -Sntp
-  -SntpPort. run loads it into QEMU and flash programs it; only the values given go into it.
+  -SntpPort -Demo -DemoAuthS -DemoChargeS. run loads it into QEMU and flash programs it; only the
+  values given go into it. run starts the local central system (tools/csms) unless -Csms 0.
 #>
 param(
-    [ValidateSet('all', 'deps', 'run', 'flash', 'monitor', 'size', 'clean', 'test', 'test-host', 'images')]
+    [ValidateSet('all', 'deps', 'run', 'flash', 'monitor', 'size', 'clean', 'test', 'test-host', 'images', 'bench')]
     [string]$Target = 'all',
     [ValidateSet('mps2-an500', 'stm32f769i-disco')]
     [string]$Board = 'mps2-an500',
@@ -29,7 +30,12 @@ param(
     [string]$Dns = '',
     [string]$DnsPort = '',
     [string]$Sntp = '',
-    [string]$SntpPort = ''
+    [string]$SntpPort = '',
+    [string]$Demo = '',
+    [string]$DemoAuthS = '',
+    [string]$DemoChargeS = '',
+    [ValidateSet('0', '1')]
+    [string]$Csms = '1'
 )
 
 $ErrorActionPreference = 'Stop'
@@ -195,7 +201,8 @@ function Test-CorePortable {
 $ConfigOptions = @()
 foreach ($option in @(@('--cs-url', $CsUrl), @('--cp-id', $CpId), @('--password', $CpPassword), @('--ip', $NetIp),
         @('--netmask', $NetMask), @('--gateway', $NetGw), @('--dns', $Dns), @('--dns-port', $DnsPort),
-        @('--sntp', $Sntp), @('--sntp-port', $SntpPort))) {
+        @('--sntp', $Sntp), @('--sntp-port', $SntpPort), @('--demo', $Demo), @('--demo-auth-s', $DemoAuthS),
+        @('--demo-charge-s', $DemoChargeS))) {
     if ($option[1]) { $ConfigOptions += $option }
 }
 
@@ -246,8 +253,9 @@ switch ($Target) {
         Write-ConfigBlock $Build
         # The NIC is on QEMU's user network: the guest is 10.0.2.15, the host's 127.0.0.1 is 10.0.2.2.
         $loader = if ($ConfigOptions) { @('-device', "loader,file=$Build/config.bin,addr=$($ConfigAddress[$Board]),force-raw=on") } else { @() }
-        Write-Host "QEMU    $Elf  (quit: Ctrl-A then X)"
-        & qemu-system-arm -M mps2-an500 -nographic -serial mon:stdio -serial "file:$Build/uart1.log" @QemuNet @loader -kernel $Elf
+        # tools/run-qemu.sh starts the local central system beside QEMU and stops it with QEMU.
+        Invoke-Tool bash (@('tools/run-qemu.sh', $Elf, $Build, $Csms, '-M', 'mps2-an500', '-nographic', '-serial', 'mon:stdio',
+            '-serial', "file:$Build/uart1.log") + $QemuNet + $loader)
     }
     'flash' {
         & $PSCommandPath all -Board stm32f769i-disco
@@ -258,7 +266,8 @@ switch ($Target) {
         Invoke-Tool openocd (@('-f', 'board/stm32f769i-disco.cfg') + $program + @('-c', 'reset run', '-c', 'exit'))
     }
     'monitor' { & screen $MonitorPort 115200 }
-    'clean' { foreach ($dir in 'build', 'tests/bin', 'tests/obj') { if (Test-Path $dir) { Remove-Item -Recurse -Force $dir } } }
+    'bench' { Invoke-Tool bash @('tools/bench.sh') }
+    'clean' { foreach ($dir in 'build', 'tests/bin', 'tests/obj', 'bench/bin', 'bench/obj') { if (Test-Path $dir) { Remove-Item -Recurse -Force $dir } } }
     'images' { Invoke-Images }
     'test' {
         Invoke-Images
