@@ -13,6 +13,7 @@ using ChargePoint.Core.Ocpp.Rpc;
 using ChargePoint.Core.WebSocket;
 using ChargePoint.Core.Scheduling;
 using ChargePoint.Core.Shell;
+using ChargePoint.Core.Storage;
 using ChargePoint.Core.Time;
 using ChargePoint.Drivers;
 using Internal.Runtime;
@@ -94,6 +95,14 @@ namespace ChargePoint
 
             // OCPP 1.6J: two connectors with simulated meters, the WebSocket on the first TCP connection.
             var ocppConfig = new ConfigurationStore(OcppChargePoint.ConnectorCount);
+            // Keys the central system changed, kept across resets (flash on the board, RAM that
+            // survives a reset under QEMU), restored before anything reads them.
+            s_board.CreateRecordStorage(out IRecordStorage firstRegion, out IRecordStorage secondRegion);
+            var persistence = new ConfigurationPersistence(ocppConfig,
+                new RecordLog(firstRegion, secondRegion, ConfigurationPersistence.RecordBytes(ocppConfig)));
+            persistence.Restore();
+            log.Begin(LogLevel.Info, "config"u8).Append("OCPP keys: "u8).Append(persistence.Restored).Append(" restored, "u8)
+                .Append(persistence.Rejected).Append(" rejected, "u8).Append(persistence.Corrupt).Append(" corrupt records skipped"u8).End();
             var connectors = new Connector[]
             {
                 new Connector(0, null),
@@ -115,6 +124,8 @@ namespace ChargePoint
             csConnection.BindOwner(ocppTask);
             chargePoint.Attach(rpc, scheduler, ocppTask);
             lifecycle.Start(rpc, ocppTask);
+            var saver = new ConfigurationSaver(persistence, ocppConfig, scheduler, log);
+            saver.Start(scheduler.Add(saver));
             if (settings.DemoEnabled)
             {
                 var demo = new DemoSession(chargePoint, scheduler, log, new DemoSession.Timings

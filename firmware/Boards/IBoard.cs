@@ -2,6 +2,7 @@ using System;
 using ChargePoint.Core;
 using ChargePoint.Core.Buffers;
 using ChargePoint.Core.Scheduling;
+using ChargePoint.Core.Storage;
 using ChargePoint.Drivers;
 
 namespace ChargePoint.Boards
@@ -24,6 +25,9 @@ namespace ChargePoint.Boards
         // defaults in the block's own key=value text (used when the block is absent or invalid).
         uint ConfigBlockAddress { get; }
         ReadOnlySpan<byte> ConfigDefaults { get; }
+
+        // Boot: the two regions the OCPP configuration records alternate between (RecordLog).
+        void CreateRecordStorage(out IRecordStorage first, out IRecordStorage second);
 
         // Clocks, pins, console and the millisecond tick. Runs first, at boot.
         void Initialize();

@@ -2,6 +2,7 @@ using System;
 using ChargePoint.Core;
 using ChargePoint.Core.Buffers;
 using ChargePoint.Core.Scheduling;
+using ChargePoint.Core.Storage;
 using ChargePoint.Core.Time;
 using ChargePoint.Drivers;
 
@@ -9,7 +10,7 @@ namespace ChargePoint.Boards
 {
     // QEMU's mps2-an500: Cortex-M7 at 25 MHz, CMSDK APB UARTs and timers, a LAN9118 Ethernet
     // controller (QEMU 7.2 hw/arm/mps2.c). QEMU starts the core at full speed with no clock tree.
-    public sealed class Mps2An500 : IBoard
+    public sealed unsafe class Mps2An500 : IBoard
     {
         public const uint SystemClockHz = 25000000;
         public const uint Uart0Base = 0x40004000; // console, -serial #1 (stdio with -nographic)
@@ -50,6 +51,16 @@ namespace ChargePoint.Boards
         {
             _network.Start(scheduler, taskId);
             NetworkInterrupt.Attach(_network, Lan9118Irq, NetworkPriority);
+        }
+
+        // QEMU has no flash to keep records in: the two halves of RAM that boot leaves alone
+        // (native/persist.c), so a Reset keeps them; quitting QEMU does not.
+        public void CreateRecordStorage(out IRecordStorage first, out IRecordStorage second)
+        {
+            int length;
+            byte* memory = Native.PersistentRam(&length);
+            first = new RamRecordStorage(memory, length / 2);
+            second = new RamRecordStorage(memory + length / 2, length / 2);
         }
 
         public void Initialize()

@@ -2,6 +2,7 @@ using System;
 using ChargePoint.Core;
 using ChargePoint.Core.Buffers;
 using ChargePoint.Core.Scheduling;
+using ChargePoint.Core.Storage;
 using ChargePoint.Core.Time;
 using ChargePoint.Drivers;
 using Internal.Runtime;
@@ -90,6 +91,15 @@ namespace ChargePoint.Boards
             _network.Start(scheduler, taskId);
             if (!_network.IsStarted) Panic.Fail(_network.Failure);
             NetworkInterrupt.Attach(_network, EthIrq, NetworkPriority);
+        }
+
+        // Flash sectors 9 and 10 (RM0410 3.3.1, 256 KiB each; the linker script keeps the image
+        // below them, and sector 11 holds the configuration block).
+        public void CreateRecordStorage(out IRecordStorage first, out IRecordStorage second)
+        {
+            var bus = new MmioBus();
+            first = new Stm32Flash(bus, Stm32Flash.SpareSector);
+            second = new Stm32Flash(bus, Stm32Flash.RecordSector);
         }
 
         public void Initialize()

@@ -30,5 +30,12 @@ namespace ChargePoint.Drivers
 
         [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "rt_irq_restore")]
         internal static extern void RestoreInterrupts(uint previousMask);
+
+        // native/persist.c: RAM that boot does not clear (mps2-an500 only).
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "rt_persistent_ram")]
+        internal static extern unsafe byte* PersistentRam(int* length);
+
+        [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "rt_system_reset")]
+        internal static extern void SystemReset();
     }
 }

@@ -30,7 +30,7 @@ namespace ChargePoint.Tests.Emulator
             Assert.Equal(long.Parse(m.Groups[3].Value), long.Parse(m.Groups[1].Value) + long.Parse(m.Groups[2].Value));
 
             console = Ask(qemu, "tasks", "shell: ");
-            Assert.Contains("6 of 8 tasks\r\n", console);
+            Assert.Contains("7 of 8 tasks\r\n", console);
             Assert.Matches(@"  status: \d+ runs, next in \d+ ms\r\n", console);
             // Nothing polls the console: the shell runs only when its receive interrupt signals it.
             Assert.Matches(@"  shell: \d+ runs, waits for a signal\r\n", console);
