@@ -113,6 +113,7 @@ namespace ChargePoint
             var timings = new OcppTimings();
             var chargePoint = new OcppChargePoint(identity, ocppConfig, connectors, new TransactionQueue(TransactionQueueCapacity),
                 wallClock, s_board.Clock, log, timings);
+            chargePoint.UseSystemReset(new SystemReset());
             var random = new XorShiftRandom(MacSeed(s_board.Network.MacAddress));
             random.Mix((uint)s_board.Clock.UptimeMicroseconds);
             LwipTcpConnection csConnection = stack.CreateConnection();

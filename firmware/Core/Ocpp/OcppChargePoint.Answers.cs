@@ -21,6 +21,7 @@ namespace ChargePoint.Core.Ocpp
             else if (action.SequenceEqual("Heartbeat"u8)) OnHeartbeatConf(payload, now);
             else if (action.SequenceEqual("StatusNotification"u8)) _statusInFlight = -1;
             else if (action.SequenceEqual("Authorize"u8)) OnAuthorizeConf(payload);
+            else if (action.SequenceEqual("DataTransfer"u8)) OnDataTransferConf(payload);
             else if (_headInFlight && IsTransactionAction(action)) OnTransactionConf(action, payload, now);
         }
 
@@ -29,7 +30,8 @@ namespace ChargePoint.Core.Ocpp
         public void OnCallFailed(ReadOnlySpan<byte> action, bool timedOut) => Failed(action, timedOut);
 
         // `counts`: the central system saw the CALL and refused it, or did not answer in time; a CALL
-        // lost with the link is sent again without counting as an attempt.
+        // lost with the link is sent again without counting as an attempt (and the link is down:
+        // RpcEndpoint reports a lost CALL only from OnDisconnected).
         private void Failed(ReadOnlySpan<byte> action, bool counts)
         {
             MessagesFailed++;
@@ -44,23 +46,34 @@ namespace ChargePoint.Core.Ocpp
             }
             else if (action.SequenceEqual("StatusNotification"u8))
             {
-                if (_statusInFlight >= 0) _connectors[_statusInFlight].StatusToReport = true;
+                if (_statusInFlight >= 0)
+                {
+                    // Whether the central system saw it is unknown: it is sent again.
+                    _connectors[_statusInFlight].StatusToReport = true;
+                    _connectors[_statusInFlight].HasReported = false;
+                }
                 _statusInFlight = -1;
             }
             else if (action.SequenceEqual("Authorize"u8))
             {
-                if (_authorizeInFlight > 0)
-                {
-                    if (counts) _authorizeOutcome[_authorizeInFlight] = AuthorizeOutcome.Failed;
-                    else _authorizePending[_authorizeInFlight] = true; // ask again on the next link
-                }
+                int id = _authorizeInFlight;
                 _authorizeInFlight = 0;
+                if (id > 0)
+                {
+                    if (counts) DecideFailed(id);
+                    else _authorizePending[id] = true; // waiting again: decided offline below
+                }
+            }
+            else if (action.SequenceEqual("DataTransfer"u8))
+            {
+                DataTransferFailed();
             }
             else if (_headInFlight && IsTransactionAction(action))
             {
                 _headInFlight = false;
                 if (counts) TransactionAttemptFailed(now);
             }
+            if (!counts) OnDisconnected();
         }
 
         private static bool IsTransactionAction(ReadOnlySpan<byte> action) =>
@@ -139,14 +152,24 @@ namespace ChargePoint.Core.Ocpp
             return length > 0 && Iso8601.TryParse(text.Slice(0, length), out seconds, out milliseconds);
         }
 
-        // idTagInfo (OCPP 1.6 7.24): status required; expiryDate, parentIdTag optional.
-        private static bool TryReadIdTagInfo(JsonElement info, out AuthorizationStatus status)
+        // idTagInfo (OCPP 1.6 7.24): status required; expiryDate (a date-time), parentIdTag (an
+        // IdToken, CiString20) optional.
+        private static bool TryReadIdTagInfo(JsonElement element, out IdTagInfo info)
         {
-            status = AuthorizationStatus.Invalid;
-            if (!info.CheckProperties("status"u8, "expiryDate|parentIdTag"u8).IsValid) return false;
-            int index = info.GetProperty("status"u8).GetEnumIndex("Accepted|Blocked|Expired|Invalid|ConcurrentTx"u8);
+            info = default;
+            info.Status = AuthorizationStatus.Invalid;
+            if (!element.CheckProperties("status"u8, "expiryDate|parentIdTag"u8).IsValid) return false;
+            int index = element.GetProperty("status"u8).GetEnumIndex("Accepted|Blocked|Expired|Invalid|ConcurrentTx"u8);
             if (index < 0) return false;
-            status = (AuthorizationStatus)index;
+            if (element.TryGetProperty("expiryDate"u8, out JsonElement expiry))
+            {
+                if (!TryGetTime(expiry, out info.ExpirySeconds, out info.ExpiryMilliseconds)) return false;
+                info.Expires = true;
+            }
+            if (element.TryGetProperty("parentIdTag"u8, out JsonElement parent)
+                && (parent.ValueKind != JsonValueKind.String || parent.GetStringCodePointCount() > 20))
+                return false;
+            info.Status = (AuthorizationStatus)index;
             return true;
         }
 
@@ -160,15 +183,15 @@ namespace ChargePoint.Core.Ocpp
             int id = _authorizeInFlight;
             _authorizeInFlight = 0;
             if (id == 0) return;
-            if (!conf.CheckProperties("idTagInfo"u8, default).IsValid || !TryReadIdTagInfo(conf.GetProperty("idTagInfo"u8), out AuthorizationStatus status))
+            if (!conf.CheckProperties("idTagInfo"u8, default).IsValid || !TryReadIdTagInfo(conf.GetProperty("idTagInfo"u8), out IdTagInfo info))
             {
                 _log.Error("ocpp"u8, "Authorize.conf does not match its schema"u8);
-                _authorizeOutcome[id] = AuthorizeOutcome.Failed;
+                DecideFailed(id);
                 return;
             }
-            _authorizeStatus[id] = status;
-            _authorizeOutcome[id] = AuthorizeOutcome.Answered;
-            _log.Begin(LogLevel.Info, "main"u8).Append("ocpp auth 0> idcon "u8).Append(id).Append(" status "u8).Append(ZephyrStatus(status)).End();
+            Remember(_connectors[id].IdTag, info);
+            _log.Begin(LogLevel.Info, "main"u8).Append("ocpp auth 0> idcon "u8).Append(id).Append(" status "u8).Append(ZephyrStatus(info.Status)).End();
+            Decide(id, info.Status, AuthorizationSource.CentralSystem);
         }
 
         private void OnTransactionConf(ReadOnlySpan<byte> action, JsonElement conf, long now)
@@ -179,15 +202,21 @@ namespace ChargePoint.Core.Ocpp
             if (head.Kind == TransactionMessageKind.StartTransaction)
             {
                 valid = conf.CheckProperties("idTagInfo|transactionId"u8, default).IsValid
-                    && TryReadIdTagInfo(conf.GetProperty("idTagInfo"u8), out AuthorizationStatus status)
+                    && TryReadIdTagInfo(conf.GetProperty("idTagInfo"u8), out IdTagInfo info)
                     && conf.GetProperty("transactionId"u8).TryGetInt32(out int transactionId);
                 if (valid)
                 {
-                    TryReadIdTagInfo(conf.GetProperty("idTagInfo"u8), out status);
+                    TryReadIdTagInfo(conf.GetProperty("idTagInfo"u8), out info);
                     conf.GetProperty("transactionId"u8).TryGetInt32(out transactionId);
+                    AuthorizationStatus status = info.Status;
                     _queue.MapTransactionId(head.LocalTransactionId, transactionId);
+                    Remember(_queue.HeadIdTag, info);
                     Connector c = _connectors[head.ConnectorId];
-                    if (c.LocalTransactionId == head.LocalTransactionId) SetStatus(c, ChargePointStatus.Charging);
+                    if (c.LocalTransactionId == head.LocalTransactionId)
+                    {
+                        c.ChargingStarted = true;
+                        Refresh(c);
+                    }
                     if (status == AuthorizationStatus.Accepted)
                         _log.Begin(LogLevel.Info, "main"u8).Append("ocpp start charging connector id "u8).Append(head.ConnectorId).End();
                     else
@@ -203,7 +232,10 @@ namespace ChargePoint.Core.Ocpp
             else if (head.Kind == TransactionMessageKind.StopTransaction)
             {
                 valid = conf.CheckProperties(default, "idTagInfo"u8).IsValid
-                    && (!conf.TryGetProperty("idTagInfo"u8, out JsonElement info) || TryReadIdTagInfo(info, out _));
+                    && (!conf.TryGetProperty("idTagInfo"u8, out JsonElement element) || TryReadIdTagInfo(element, out _));
+                // OCPP 1.6 4.10: the idTagInfo is about the idTag that stopped the transaction.
+                if (valid && conf.TryGetProperty("idTagInfo"u8, out element) && TryReadIdTagInfo(element, out IdTagInfo info))
+                    Remember(_queue.HeadIdTag, info);
             }
             else
             {
@@ -228,12 +260,37 @@ namespace ChargePoint.Core.Ocpp
             if (action.SequenceEqual("GetConfiguration"u8)) return GetConfiguration(payload, result, description);
             if (action.SequenceEqual("ChangeConfiguration"u8)) return ChangeConfiguration(payload, result, description);
             if (action.SequenceEqual("TriggerMessage"u8)) return TriggerMessage(payload, result, description);
+            if (action.SequenceEqual("ChangeAvailability"u8)) return ChangeAvailability(payload, result, description);
+            if (action.SequenceEqual("ClearCache"u8)) return ClearCache(payload, result, description);
+            if (action.SequenceEqual("DataTransfer"u8)) return DataTransfer(payload, result, description);
+            if (action.SequenceEqual("RemoteStartTransaction"u8)) return RemoteStartTransaction(payload, result, description);
+            if (action.SequenceEqual("RemoteStopTransaction"u8)) return RemoteStopTransaction(payload, result, description);
+            if (action.SequenceEqual("Reset"u8)) return Reset(payload, result, description);
+            if (action.SequenceEqual("UnlockConnector"u8)) return UnlockConnector(payload, result, description);
+            // OCPP-J 1.6 4.2.3: NotSupported for an action that is known but not supported (the
+            // OCPP 1.6 profiles this charge point does not have), NotImplemented for one not known.
+            if (JsonNameList.IndexOf(OtherProfileActions, action, false) >= 0)
+            {
+                description.Append("action "u8).Append(action).Append(" is not supported: SupportedFeatureProfiles is Core"u8);
+                return RpcErrorCode.NotSupported;
+            }
             description.Append("action "u8).Append(action).Append(" is not implemented"u8);
             return RpcErrorCode.NotImplemented;
         }
 
+        // The central system's CALLs of the OCPP 1.6 profiles other than Core and Remote Trigger:
+        // Firmware Management, Local Auth List Management, Reservation, Smart Charging (section 5).
+        private static ReadOnlySpan<byte> OtherProfileActions =>
+            "CancelReservation|ClearChargingProfile|GetCompositeSchedule|GetDiagnostics|GetLocalListVersion|ReserveNow|SendLocalList|SetChargingProfile|UpdateFirmware"u8;
+
         public void AfterResult(ReadOnlySpan<byte> action)
         {
+            if (action.SequenceEqual("Reset"u8))
+            {
+                if (_resetAnswered) BeginReset(_resetAnsweredHard);
+                _resetAnswered = false;
+                return;
+            }
             if (!action.SequenceEqual("TriggerMessage"u8) || _triggerPendingKind == TriggerKind.None) return;
             int connector = _triggerPendingConnector;
             switch (_triggerPendingKind)
@@ -425,12 +482,21 @@ namespace ChargePoint.Core.Ocpp
         public void OnChanged(ConfigurationKey key)
         {
             long now = Now;
+            if (key == ConfigurationKey.AuthorizationCacheEnabled && !_config.GetBool(key)) _cache.Clear();
             if (key == ConfigurationKey.HeartbeatInterval && _registration == RegistrationStatus.Accepted) ScheduleHeartbeat(now);
             if (key == ConfigurationKey.MeterValueSampleInterval)
                 for (int id = 1; id <= ConnectorCount; id++) _nextSample[id] = now + SampleIntervalMilliseconds;
         }
 
-        // The demo or a real plug: a status change that is not part of a transaction step.
-        public void SetConnectorStatus(int connector, ChargePointStatus status) => SetStatus(_connectors[connector], status);
+        // The demo or a real plug: what the user side did outside a transaction (Available when the
+        // cable is out, Finishing, Preparing). It shows while the connector is operative, not
+        // faulted and has no transaction (Connector.DerivedStatus).
+        public void SetConnectorStatus(int connector, ChargePointStatus status)
+        {
+            if (connector < 0 || connector > ConnectorCount) return;
+            Connector c = _connectors[connector];
+            c.RequestedStatus = status;
+            Refresh(c);
+        }
     }
 }

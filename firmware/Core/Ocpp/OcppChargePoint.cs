@@ -7,16 +7,24 @@ using ChargePoint.Core.Time;
 
 namespace ChargePoint.Core.Ocpp
 {
-    // The charge point's OCPP 1.6 logic (Core profile, part 1): what it sends and when
-    // (BootNotification until accepted, StatusNotification for every connector after it and on
-    // every change, Authorize, the transaction messages through TransactionQueue, MeterValues at
-    // MeterValueSampleInterval, Heartbeat at the interval Boot returned), and its answers to the
-    // central system's CALLs (GetConfiguration, ChangeConfiguration, TriggerMessage; NotImplemented
-    // for the rest). One CALL of its own at a time, chosen by priority in Run.
+    // The charge point's OCPP 1.6 logic (the Core profile and TriggerMessage): what it sends and
+    // when (BootNotification once per power cycle until accepted, StatusNotification for every
+    // connector after it and on every change, Authorize, DataTransfer, the transaction messages
+    // through TransactionQueue, MeterValues at MeterValueSampleInterval, Heartbeat at the interval
+    // Boot returned), local authorization (AuthorizationCache and the offline keys: the
+    // Authorization partial), and its answers to the central system's CALLs (the Answers and
+    // Operations partials). One CALL of its own at a time, chosen by priority in Run.
     public sealed partial class OcppChargePoint : IRpcCallHandler, IRpcResultHandler, IConfigurationObserver
     {
         public const int ConnectorCount = 2;
         private const int PayloadDepth = 8;
+
+        // OCPP 1.6 5.14 Reset: the restart waits until the transaction queue has been sent (the
+        // StopTransaction.req of every transaction the reset stopped), at most this long; and
+        // never comes sooner than this after Reset.conf went out, so the answer leaves the
+        // WebSocket's send buffer before the image restarts.
+        public const long ResetDrainLimitMilliseconds = 30000;
+        public const long ResetGraceMilliseconds = 1000;
 
         private readonly ChargePointIdentity _identity;
         private readonly ConfigurationStore _config;
@@ -41,6 +49,13 @@ namespace ChargePoint.Core.Ocpp
         private int _authorizeInFlight;       // connector of the Authorize sent, 0 none
         private int _statusInFlight = -1;     // connector of the StatusNotification sent
         private bool _headInFlight;           // the queue's head was sent and is awaiting its answer
+        private bool _linkUp;                 // a WebSocket to the central system is open (OnConnected .. OnDisconnected)
+
+        // Reset.req (OCPP 1.6 5.14): accepted, then (once the answer is out) under way.
+        private ISystemReset _systemReset;
+        private bool _resetAnswered, _resetAnsweredHard;
+        private bool _resetRequested, _resetHard;
+        private long _resetSince;             // uptime ms: when the reset began
 
         // TriggerMessage: what the central system asked for, sent once the trigger's answer is out.
         private bool _triggerBoot, _triggerHeartbeat;
@@ -54,7 +69,7 @@ namespace ChargePoint.Core.Ocpp
         private readonly byte[] _keyName = new byte[4 * 50]; // ChangeConfiguration.req key: CiString50, 50 characters of UTF-8
         private readonly byte[] _keyValue = new byte[4 * 500]; // value: CiString500
 
-        public long MessagesSent, MessagesAnswered, MessagesFailed, TransactionMessagesDropped;
+        public long MessagesSent, MessagesAnswered, MessagesFailed, TransactionMessagesDropped, Restarts;
 
         public OcppChargePoint(ChargePointIdentity identity, ConfigurationStore config, Connector[] connectors, TransactionQueue queue,
             WallClock wallClock, IClock clock, Logger log, OcppTimings timings)
@@ -69,6 +84,9 @@ namespace ChargePoint.Core.Ocpp
             _timings = timings;
             config.AddObserver(this);
         }
+
+        // Boot: how this image restarts (OCPP 1.6 5.14 Reset). Without one, Reset.req is Rejected.
+        public void UseSystemReset(ISystemReset reset) => _systemReset = reset;
 
         private Scheduling.Scheduler _scheduler;
         private int _owner = -1;
@@ -91,47 +109,59 @@ namespace ChargePoint.Core.Ocpp
         public Connector ConnectorAt(int id) => _connectors[id];
         public TransactionQueue Queue => _queue;
         public long HeartbeatIntervalSeconds => _heartbeatIntervalSeconds;
+        public bool IsConnected => _linkUp;
+        public bool ResetPending => _resetRequested;
 
         private long Now => _clock.UptimeMicroseconds / 1000;
 
         // ---- the link ----------------------------------------------------------------------------
-        // A new WebSocket connection: BootNotification first (part 1 boots on every connection).
+        // A new WebSocket connection. OCPP 1.6 4.2: "The Charge Point SHALL send a
+        // BootNotification.req PDU each time it boots or reboots", not on every connection: so only
+        // until a BootNotification of this power cycle was accepted (after that, only when the
+        // central system asks with TriggerMessage). What changed while offline follows: a
+        // StatusNotification for each connector whose status changed (4.9, the StatusToReport
+        // flags), then the transaction queue.
         public void OnConnected()
         {
+            _linkUp = true;
+            // A retry interval that began before the link went away (a timeout on the dying link)
+            // is not waited out again: the queue drains as soon as the statuses are out.
+            _transactionRetryAt = Now;
+            if (_registration == RegistrationStatus.Accepted) return;
             _registration = RegistrationStatus.NotBooted;
             _bootDue = Now;
             _nextHeartbeat = long.MaxValue;
-            for (int i = 0; i <= ConnectorCount; i++) _connectors[i].StatusToReport = true;
         }
+
+        // The WebSocket closed (or never opened): the charge point is offline (OCPP 1.6 3.5) and
+        // decides the authorizations that were waiting for the central system locally.
+        public void OnDisconnected()
+        {
+            if (!_linkUp) return;
+            _linkUp = false;
+            DecideWaitingAuthorizationsOffline();
+            DataTransferLinkLost();
+        }
+
+        // Offline as OCPP 1.6 3.5 means it: no link to the central system. While the link is up
+        // but the central system has not accepted this charge point yet (no answer, Pending,
+        // Rejected: 4.2), a question waits for the acceptance instead; if the link goes down
+        // first, it is decided offline then.
+        private bool IsOffline => !_linkUp || _rpc == null;
 
         // ---- local operations (the demo, a user) ----------------------------------------------------
-        // Asks the central system whether `idTag` may charge on `connector`; AuthorizeResult tells.
-        public bool RequestAuthorize(int connector, ReadOnlySpan<byte> idTag)
-        {
-            if (connector < 1 || connector > ConnectorCount || _authorizePending[connector]) return false;
-            _connectors[connector].SetIdTag(idTag);
-            _authorizePending[connector] = true;
-            _authorizeOutcome[connector] = AuthorizeOutcome.Pending;
-            Wake();
-            return true;
-        }
-
-        public AuthorizeOutcome AuthorizeResult(int connector, out AuthorizationStatus status)
-        {
-            status = _authorizeStatus[connector];
-            return _authorizeOutcome[connector];
-        }
-
         // Starts a transaction for the connector's authorized idTag: the meter runs from now and
-        // StartTransaction is queued (OCPP 1.6 4.8). False when one runs already.
+        // StartTransaction is queued (OCPP 1.6 4.8). False when one runs already, or the connector
+        // cannot charge (Unavailable, Faulted), or a reset is under way.
         public bool StartTransaction(int connector)
         {
+            if (connector < 1 || connector > ConnectorCount) return false;
             Connector c = _connectors[connector];
-            if (c.HasTransaction) return false;
+            if (c.HasTransaction || !c.Operative || c.Fault != ChargePointErrorCode.NoError || _resetRequested) return false;
             int local = _nextLocalTransactionId++;
             c.Meter.Connect();
             c.BeginTransaction(local, c.Meter.EnergyWh);
-            SetStatus(c, ChargePointStatus.Preparing);
+            Refresh(c);
             var message = new TransactionMessage
             {
                 Kind = TransactionMessageKind.StartTransaction,
@@ -146,9 +176,11 @@ namespace ChargePoint.Core.Ocpp
         }
 
         // Ends the connector's transaction (OCPP 1.6 4.10): the meter stops, StopTransaction with
-        // the final register and the reason is queued.
+        // the final register and the reason is queued. A ChangeAvailability scheduled for the
+        // connector takes effect now (5.2).
         public bool StopTransaction(int connector, StopReason reason)
         {
+            if (connector < 1 || connector > ConnectorCount) return false;
             Connector c = _connectors[connector];
             if (!c.HasTransaction) return false;
             c.Meter.Disconnect();
@@ -163,8 +195,12 @@ namespace ChargePoint.Core.Ocpp
             Stamp(ref message);
             Enqueue(message, c.IdTag);
             c.EndTransaction();
-            SetStatus(c, ChargePointStatus.Finishing);
+            c.RequestedStatus = ChargePointStatus.Finishing;
+            if (c.HasScheduledAvailability) SetAvailability(c, c.ScheduledOperative);
+            else Refresh(c);
+            ApplyScheduledChargePointAvailability();
             _authorizeOutcome[connector] = AuthorizeOutcome.None;
+            _authorizeSource[connector] = AuthorizationSource.None;
             return true;
         }
 
@@ -184,10 +220,12 @@ namespace ChargePoint.Core.Ocpp
             message.TimestampMilliseconds = micro / 1000;
         }
 
-        private void SetStatus(Connector c, ChargePointStatus status)
+        // The connector's status as its parts now give it (Connector.DerivedStatus); a change is
+        // stamped with the moment it happened and reported.
+        private void Refresh(Connector c)
         {
             _wallClock.TryGetUtc(out long seconds, out int micro);
-            if (c.SetStatus(status, seconds, micro / 1000)) Wake();
+            if (c.SetStatus(c.DerivedStatus, c.Fault, seconds, micro / 1000)) Wake();
         }
 
         private long SampleIntervalMilliseconds
@@ -202,10 +240,13 @@ namespace ChargePoint.Core.Ocpp
         // ---- the scheduler's call ------------------------------------------------------------------
         // Samples the meters, and sends the next CALL when none is outstanding. Returns the uptime
         // (ms) by which it wants to run again.
+        // It may be called while offline too: the meters are sampled (OCPP 1.6 3.7: queued as if
+        // online) and a reset waiting for the queue still ends after ResetDrainLimitMilliseconds.
         public long Run(long now)
         {
             SampleMeters(now);
             if (_rpc != null && _rpc.CanCall) SendNext(now);
+            CheckReset(now);
             return NextWake(now);
         }
 
@@ -229,19 +270,28 @@ namespace ChargePoint.Core.Ocpp
             }
         }
 
+        // What can go out only when no CALL is outstanding (and the link is open) counts only then:
+        // while a CALL waits, its answer or its deadline brings the task back.
         private long NextWake(long now)
         {
-            if (HasWorkNow()) return now;
             long wake = long.MaxValue;
-            if (_registration != RegistrationStatus.Accepted) wake = Math.Min(wake, _bootDue);
-            else
+            if (_rpc != null)
             {
-                wake = Math.Min(wake, _nextHeartbeat);
-                if (!_queue.IsEmpty && !_headInFlight) wake = Math.Min(wake, _transactionRetryAt);
+                if (_rpc.CanCall)
+                {
+                    if (HasWorkNow()) return now;
+                    if (_registration != RegistrationStatus.Accepted) wake = _bootDue;
+                    else
+                    {
+                        wake = _nextHeartbeat;
+                        if (!_queue.IsEmpty) wake = Math.Min(wake, _transactionRetryAt);
+                    }
+                }
+                wake = Math.Min(wake, _rpc.Deadline);
             }
             for (int id = 1; id <= ConnectorCount; id++)
                 if (_connectors[id].HasTransaction) wake = Math.Min(wake, _nextSample[id]);
-            if (_rpc != null) wake = Math.Min(wake, _rpc.Deadline);
+            if (_resetRequested) wake = Math.Min(wake, ResetDue);
             return wake;
         }
 
@@ -258,7 +308,7 @@ namespace ChargePoint.Core.Ocpp
                     if (_triggerStatus[id] || _triggerMeter[id]) return true;
                 return false;
             }
-            if (_triggerBoot || _triggerHeartbeat) return true;
+            if (_triggerBoot || _triggerHeartbeat || _dataTransferPending) return true;
             for (int id = 0; id <= ConnectorCount; id++)
                 if (_connectors[id].StatusToReport || _triggerStatus[id] || _triggerMeter[id] || _authorizePending[id]) return true;
             return false;
@@ -275,13 +325,11 @@ namespace ChargePoint.Core.Ocpp
                 return;
             }
             if (_triggerBoot) { SendBootNotification(now); return; }
-            for (int id = 0; id <= ConnectorCount; id++)
+            int status = NextStatusToReport();
+            if (status >= 0)
             {
-                if (_connectors[id].StatusToReport || _triggerStatus[id])
-                {
-                    SendStatusNotification(id, now);
-                    return;
-                }
+                SendStatusNotification(status, now);
+                return;
             }
             for (int id = 1; id <= ConnectorCount; id++)
             {
@@ -299,12 +347,45 @@ namespace ChargePoint.Core.Ocpp
                     return;
                 }
             }
+            if (_dataTransferPending)
+            {
+                SendDataTransfer(now);
+                return;
+            }
+            DropStopsWithoutTransactionId();
             if (!_queue.IsEmpty && now >= _transactionRetryAt)
             {
                 SendTransactionHead(now);
                 return;
             }
             if (now >= _nextHeartbeat || _triggerHeartbeat) SendHeartbeat(now);
+        }
+
+        // The StatusNotification to send next: one the central system triggered first; then the
+        // changed statuses in the order the changes happened (OCPP 1.6 4.9 rule 4), leaving out a
+        // status that is back to what the central system was last told (rule 3: it changed while
+        // offline and returned, nothing to tell). -1: none.
+        private int NextStatusToReport()
+        {
+            for (int id = 0; id <= ConnectorCount; id++)
+                if (_triggerStatus[id]) return id;
+            int next = -1;
+            for (int id = 0; id <= ConnectorCount; id++)
+            {
+                Connector c = _connectors[id];
+                if (!c.StatusToReport) continue;
+                if (c.HasReported && c.ReportedStatus == c.Status && c.ReportedErrorCode == c.ErrorCode)
+                {
+                    c.StatusToReport = false;
+                    continue;
+                }
+                if (next < 0) { next = id; continue; }
+                Connector earliest = _connectors[next];
+                if (c.StatusChangedSeconds < earliest.StatusChangedSeconds
+                    || (c.StatusChangedSeconds == earliest.StatusChangedSeconds && c.StatusChangedMilliseconds < earliest.StatusChangedMilliseconds))
+                    next = id;
+            }
+            return next;
         }
 
         private void SendTriggered(long now)
@@ -370,7 +451,7 @@ namespace ChargePoint.Core.Ocpp
             if (w == null) return;
             w.StartObject();
             w.Number("connectorId"u8, id);
-            w.String("errorCode"u8, "NoError"u8);
+            w.String("errorCode"u8, ChargePointErrorCodeText.Of(c.ErrorCode));
             w.String("status"u8, ChargePointStatusText.Of(c.Status));
             // OCPP 1.6 6.48: the time the status is reported for, the moment it changed (or now,
             // when it changed before the clock was set, or nothing changed: a trigger).
@@ -382,6 +463,9 @@ namespace ChargePoint.Core.Ocpp
                 c.StatusToReport = false;
                 _triggerStatus[id] = false;
                 _statusInFlight = id;
+                c.HasReported = true;
+                c.ReportedStatus = c.Status;
+                c.ReportedErrorCode = c.ErrorCode;
             }
         }
 
@@ -445,8 +529,7 @@ namespace ChargePoint.Core.Ocpp
                     if (_queue.HeadIdTag.Length > 0) w.String("idTag"u8, _queue.HeadIdTag);
                     w.Number("meterStop"u8, head.MeterWh);
                     w.String("timestamp"u8, Timestamp(head.TimestampSeconds, head.TimestampMilliseconds));
-                    // OCPP 1.6 6.49: required; a transaction whose start got no id cannot be named (part 2 maps it).
-                    w.Number("transactionId"u8, known ? central : -1);
+                    w.Number("transactionId"u8, central); // known: DropStopsWithoutTransactionId left no other
                     w.String("reason"u8, StopReasonText.Of(head.Reason));
                     w.StartArray("transactionData"u8);
                     WriteEnergyOnly(w, head.TimestampSeconds, head.TimestampMilliseconds, head.MeterWh, "Transaction.End"u8);
@@ -455,6 +538,24 @@ namespace ChargePoint.Core.Ocpp
             }
             w.EndObject();
             if (Finish(now)) _headInFlight = true;
+        }
+
+        // OCPP 1.6 6.49: StopTransaction.req's transactionId is required, and the central system's
+        // id is the only one it may carry. A transaction whose StartTransaction was dropped after
+        // TransactionMessageAttempts (3.7.1) never got one, so its StopTransaction cannot name it:
+        // it is dropped here (counted, logged) instead of naming a transaction that does not exist.
+        // Its Start went before it in the queue, so at the head its id is known or never will be.
+        private void DropStopsWithoutTransactionId()
+        {
+            while (!_queue.IsEmpty && !_headInFlight)
+            {
+                ref TransactionMessage head = ref _queue.Head;
+                if (head.Kind != TransactionMessageKind.StopTransaction || _queue.TryGetCentralId(head.LocalTransactionId, out _)) return;
+                TransactionMessagesDropped++;
+                _log.Begin(LogLevel.Error, "ocpp"u8).Append("StopTransaction for connector "u8).Append(head.ConnectorId)
+                    .Append(" dropped: its StartTransaction got no transaction id"u8).End();
+                _queue.CompleteHead();
+            }
         }
 
         // One meterValue: {timestamp, sampledValue: [...]} with the measurands `key` lists that this

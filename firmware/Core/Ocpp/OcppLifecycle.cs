@@ -13,8 +13,10 @@ namespace ChargePoint.Core.Ocpp
     // (subprotocol ocpp1.6, basic auth when a password is set), hand frames to the RPC endpoint,
     // let the charge point send, find a dead link (a WebSocket ping at WebSocketPingInterval
     // without its pong in time, a CALL without an answer in time, the handshake timeout, TCP's own
-    // keep-alive and retransmission limits) and connect again with backoff and jitter, reset after
-    // a BootNotification is accepted. The task the TCP connection wakes.
+    // keep-alive and retransmission limits) and connect again with backoff and jitter, reset once
+    // a connection proved itself (registered, and a CALL answered on it, by either side). While
+    // offline the charge point still runs: meters are sampled into the queue, a reset ends. The
+    // task the TCP connection wakes.
     public sealed class OcppLifecycle : ITask
     {
         public enum Phase { WaitingForNetwork, Connecting, Connected, WaitingToReconnect }
@@ -38,6 +40,8 @@ namespace ChargePoint.Core.Ocpp
         private long _nextPing = long.MaxValue;
         private long _pongDeadline = long.MaxValue;
         private long _timeoutsSeen;
+        private long _pingInterval;       // ms: the WebSocketPingInterval _nextPing was planned with
+        private long _exchangedAtOpen;    // CALLs answered either way when this connection opened
         private bool _announced;
         private bool _accepted;
 
@@ -123,19 +127,22 @@ namespace ChargePoint.Core.Ocpp
                 {
                     GiveUp("no pong to the WebSocket ping in time"u8);
                 }
-                if (!_accepted && _chargePoint.Registration == RegistrationStatus.Accepted)
+                if (!_accepted && _chargePoint.Registration == RegistrationStatus.Accepted && Exchanged > _exchangedAtOpen)
                 {
                     _accepted = true;
                     _backoff.Reset();
                 }
-                wake = Math.Min(wake, _chargePoint.Run(now));
                 wake = Math.Min(wake, Math.Min(_nextPing, _pongDeadline));
             }
+            wake = Math.Min(wake, _chargePoint.Run(now));
             wake = Math.Min(wake, _socket.NextDeadline);
             if (_phase == Phase.WaitingForNetwork) wake = Math.Min(wake, now + 100);
             if (wake == long.MaxValue) _scheduler.Cancel(_id);
             else _scheduler.WakeAt(_id, Math.Max(wake, now));
         }
+
+        // CALLs answered so far, ours by the central system and its by us.
+        private long Exchanged => _rpc.ResultsReceived + _rpc.CallsReceived;
 
         // The WebSocket ping (OCPP-J 1.6 section 5: WebSocketPingInterval; 0 turns it off): false
         // when the last ping's pong is overdue.
@@ -155,7 +162,9 @@ namespace ChargePoint.Core.Ocpp
                 _nextPing = long.MaxValue;
                 return true;
             }
-            if (_nextPing == long.MaxValue) _nextPing = now + interval;
+            // A new interval (ChangeConfiguration) counts from now, on this connection already.
+            if (_nextPing == long.MaxValue || interval != _pingInterval) _nextPing = now + interval;
+            _pingInterval = interval;
             if (now >= _nextPing && !_socket.PingOutstanding)
             {
                 if (_socket.SendPing()) _pongDeadline = now + Math.Min(_timings.PongTimeoutMilliseconds, interval);
@@ -205,6 +214,7 @@ namespace ChargePoint.Core.Ocpp
             _nextPing = long.MaxValue;
             _pongDeadline = long.MaxValue;
             _timeoutsSeen = _rpc.Timeouts;
+            _exchangedAtOpen = Exchanged;
             _accepted = false;
             Connections++;
             _log.Begin(LogLevel.Info, "ocpp"u8).Append("connected to "u8).Append(_settings.CsHost).Append(":"u8)
@@ -217,6 +227,7 @@ namespace ChargePoint.Core.Ocpp
             bool wasConnected = _phase == Phase.Connected;
             if (wasConnected) Disconnections++;
             _rpc.OnDisconnected();
+            _chargePoint.OnDisconnected();
             LogLine line = _log.Begin(LogLevel.Warning, "ocpp"u8).Append(wasConnected ? "connection closed ("u8 : "connection failed ("u8);
             line = line.Append(WebSocketFailureText.Of(_socket.Failure)).Append(", code "u8).Append(_socket.CloseCode).Append(")"u8);
             long delay = ScheduleReconnect(now);

@@ -20,8 +20,23 @@ namespace ChargePoint.Tests.Core.Ocpp
     // of OcppMessageBytes with a fixed-seed XorShiftRandom, and the task that runs it as
     // OcppLifecycle does), on a FakeChannel and a fake clock, with the test as the central system:
     // it answers the charge point's CALL, sends CALLs of its own and moves time.
+    //
+    // The link as OcppLifecycle drives it: Connect is OnOpened (OnConnected, then a run);
+    // Disconnect is OnClosed (RpcEndpoint.OnDisconnected, then OcppChargePoint.OnDisconnected).
+    // With RunWhileOffline the task also runs the charge point while the link is down (sampling
+    // the meters, a reset's time limit), as OcppLifecycle does once it runs it in every phase.
+    // No ISystemReset is wired (Reset.req is Rejected) until WireSystemReset.
     public sealed class ChargePointBench
     {
+        // ISystemReset that records the restarts instead of restarting.
+        public sealed class FakeSystemReset : ISystemReset
+        {
+            public readonly List<(bool Hard, long AtMilliseconds)> Restarts = new List<(bool, long)>();
+            private readonly FakeClock _clock;
+            public FakeSystemReset(FakeClock clock) { _clock = clock; }
+            public void Restart(bool hard) => Restarts.Add((hard, _clock.UptimeMicroseconds / 1000));
+        }
+
         public const uint RandomSeed = 0x5EED0CB1;
         public const int MessageBytes = 4096;               // Program.OcppMessageBytes
         public const int TransactionQueueCapacity = 64;     // Program.TransactionQueueCapacity
@@ -49,6 +64,8 @@ namespace ChargePoint.Tests.Core.Ocpp
         public int BootIntervalSeconds = 300;
         public bool AutoAnswer;                              // Advance answers every CALL at once
         public Func<SentFrame, string> Answerer;             // a payload, or null to leave the CALL unanswered
+        public bool RunWhileOffline;                         // the task runs the charge point without a link too
+        public readonly FakeSystemReset SystemReset;
 
         public ChargePointBench(DemoSession.Timings demo = null)
         {
@@ -66,6 +83,7 @@ namespace ChargePoint.Tests.Core.Ocpp
             Timings = new OcppTimings();
             var identity = new ChargePointIdentity("SharpCharge"u8, "mps2-an500"u8, "0.1.0"u8);
             ChargePoint = new OcppChargePoint(identity, Config, Connectors, Queue, WallClock, Clock, Log, Timings);
+            SystemReset = new FakeSystemReset(Clock);
             Channel = new FakeChannel(Clock);
             Channel.IsOpen = false;
             Rpc = new RpcEndpoint(Channel, new XorShiftRandom(RandomSeed), Log, MessageBytes, ChargePoint, ChargePoint);
@@ -79,6 +97,9 @@ namespace ChargePoint.Tests.Core.Ocpp
             Answerer = DefaultConf;
             Scheduler.Start();
         }
+
+        // Program's wiring of the board's reset (OcppChargePoint.UseSystemReset), with the fake.
+        public void WireSystemReset() => ChargePoint.UseSystemReset(SystemReset);
 
         public long Now => Clock.UptimeMicroseconds / 1000;
         public List<SentFrame> Sent => Channel.Sent;
@@ -110,6 +131,10 @@ namespace ChargePoint.Tests.Core.Ocpp
                 Rpc.CheckTimeout(now);
                 wake = ChargePoint.Run(now);
             }
+            else if (RunWhileOffline)
+            {
+                wake = ChargePoint.Run(now);
+            }
             if (wake == long.MaxValue) Scheduler.Cancel(_ocppTask);
             else Scheduler.WakeAt(_ocppTask, Math.Max(wake, now));
             return wake;
@@ -133,7 +158,16 @@ namespace ChargePoint.Tests.Core.Ocpp
             Channel.IsOpen = false;
             _connected = false;
             Rpc.OnDisconnected();
+            ChargePoint.OnDisconnected();
             Run();
+        }
+
+        // Disconnect, `offlineMilliseconds` without a link, Connect: nothing is answered here.
+        public void Reconnect(long offlineMilliseconds = 5000)
+        {
+            Disconnect();
+            Advance(offlineMilliseconds);
+            Connect();
         }
 
         // Moves the clock forward by `milliseconds`, running every task when it is due (the
@@ -262,8 +296,10 @@ namespace ChargePoint.Tests.Core.Ocpp
                     return "{\"idTagInfo\":{\"status\":\"Accepted\"},\"transactionId\":" + _nextTransactionId++ + "}";
                 case "StopTransaction":
                     return "{\"idTagInfo\":{\"status\":\"Accepted\"}}";
+                case "DataTransfer":
+                    return "{\"status\":\"UnknownVendorId\"}";
                 default:
-                    return "{}"; // StatusNotification, MeterValues, DataTransfer-like empty confs
+                    return "{}"; // StatusNotification, MeterValues
             }
         }
 
@@ -280,6 +316,27 @@ namespace ChargePoint.Tests.Core.Ocpp
             Run();
         }
 
+        // The action of every CALL the test sent with Call, by message id (for the schema checks).
+        public readonly Dictionary<string, string> CallActions = new Dictionary<string, string>();
+
+        // Every frame the charge point sent, against the OCPP 1.6 schemas: a CALL by its action's
+        // .req, a CALLRESULT to a CALL sent with Call by that action's .conf (a CALLERROR has no
+        // payload schema: its shape is checked).
+        public void AssertEveryFrameMatchesSchemas(OcppSchemaValidator schemas)
+        {
+            foreach (SentFrame frame in Sent)
+            {
+                frame.AssertWellFormed();
+                if (frame.IsCall) schemas.AssertValid(frame.Action, "req", frame.Payload.GetRawText(), frame.Text);
+                else if (frame.IsResult && CallActions.TryGetValue(frame.Id, out string action))
+                    schemas.AssertValid(action, "conf", frame.Payload.GetRawText(), frame.Text);
+            }
+        }
+
+        // ChangeConfiguration's effect, done locally (the key must accept the value).
+        public void Configure(string key, string value) =>
+            Assert.Equal(ConfigurationStatus.Accepted, Config.TryChange(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(value)));
+
         // Every answer (CALLRESULT or CALLERROR) sent for message id `id`.
         public List<SentFrame> AnswersTo(string id) => Sent.Where(f => !f.IsCall && f.Id == id).ToList();
 
@@ -288,6 +345,7 @@ namespace ChargePoint.Tests.Core.Ocpp
         public SentFrame Call(string id, string action, string payloadJson)
         {
             int before = Sent.Count;
+            CallActions[id] = action;
             Rpc.OnMessage(Encoding.UTF8.GetBytes("[2,\"" + id + "\",\"" + action + "\"," + payloadJson + "]"));
             List<SentFrame> answers = Sent.Skip(before).Where(f => !f.IsCall && f.Id == id).ToList();
             Assert.True(answers.Count <= 1, "more than one answer to " + id + ":\n" + string.Join("\n", answers));

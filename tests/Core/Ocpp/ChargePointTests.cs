@@ -174,21 +174,6 @@ namespace ChargePoint.Tests.Core.Ocpp
             Assert.False(bench.Rpc.IsCallPending);
         }
 
-        [Fact]
-        public void Every_reconnect_boots_again_and_reports_every_status_again()
-        {
-            var bench = new ChargePointBench();
-            bench.Boot();
-            bench.Disconnect();
-            bench.Advance(5000);
-            int before = bench.Sent.Count;
-            bench.Connect();
-            bench.ExpectCall("BootNotification");
-            bench.Settle();
-            Assert.Equal(new[] { "BootNotification", "StatusNotification", "StatusNotification", "StatusNotification" },
-                bench.Sent.Skip(before).Select(f => f.Action));
-        }
-
         // ---- Heartbeat --------------------------------------------------------------------------------
         [Fact]
         public void Heartbeats_go_out_at_the_interval_BootNotification_returned()
@@ -461,7 +446,6 @@ namespace ChargePoint.Tests.Core.Ocpp
             Assert.False(bench.Rpc.IsCallPending);
             bench.Advance(5000);
             bench.Connect();
-            bench.ExpectCall("BootNotification");
             bench.Settle();
         }
 
@@ -473,7 +457,7 @@ namespace ChargePoint.Tests.Core.Ocpp
             Reconnect(bench);
             SentFrame again = bench.ExpectCall("StartTransaction");
             Assert.Equal(lost.Payload.GetRawText(), again.Payload.GetRawText());
-            Assert.True(bench.Calls("BootNotification").Last().AtMilliseconds <= again.AtMilliseconds);
+            Assert.Single(bench.Calls("BootNotification")); // the charge point did not reboot (4.2)
             bench.AnswerResult("{\"idTagInfo\":{\"status\":\"Accepted\"},\"transactionId\":77}");
             bench.Settle();
             Assert.True(bench.Queue.IsEmpty);

@@ -223,7 +223,8 @@ namespace ChargePoint.Tests.Core.Ocpp
         public static IEnumerable<object[]> WrongFrames => new[]
         {
             // action and payload
-            new object[] { "[2,\"m1\",\"Reset\",{\"type\":\"Soft\"}]", "NotImplemented" },
+            new object[] { "[2,\"m1\",\"FooBar\",{\"type\":\"Soft\"}]", "NotImplemented" },
+            new object[] { "[2,\"m1\",\"" + new string('A', 41) + "\",{}]", "NotImplemented" }, // no action is that long
             new object[] { "[2,\"m1\",\"GetConfiguration\",[]]", "FormationViolation" },
             new object[] { "[2,\"m1\",\"GetConfiguration\",\"key\"]", "FormationViolation" },
             new object[] { "[2,\"m1\",\"GetConfiguration\",null]", "FormationViolation" },
@@ -231,6 +232,8 @@ namespace ChargePoint.Tests.Core.Ocpp
             new object[] { "[2,\"m1\",\"GetConfiguration\",{\"key\":[}]", "FormationViolation" },
             new object[] { "[2,\"m1\",\"GetConfiguration\",{", "FormationViolation" },
             new object[] { "[ 2 , \"m1\" ,\"Heartbeat\", {} ]]", "FormationViolation" },
+            // not JSON, and the id escaped: "m\u0031" is "m1"
+            new object[] { "[2,\"m\\u0031\",\"GetConfiguration\",{\"key\":", "FormationViolation" },
             // the frame's shape
             new object[] { "[2,\"m1\"]", "ProtocolError" },
             new object[] { "[2,\"m1\",\"GetConfiguration\"]", "ProtocolError" },
@@ -260,6 +263,22 @@ namespace ChargePoint.Tests.Core.Ocpp
             new object[] { "[2,\"m1\",\"ChangeConfiguration\",{\"key\":\"AuthorizationKey\",\"value\":\"" + new string('0', 501) + "\"}]", "PropertyConstraintViolation" },
             new object[] { "[2,\"m1\",\"GetConfiguration\",{\"key\":[\"" + new string('K', 51) + "\"]}]", "PropertyConstraintViolation" },
         };
+
+        // OCPP-J 4.1.4: a message id is at most 36 characters, not bytes.
+        [Theory]
+        [InlineData(36, true)]
+        [InlineData(37, false)]
+        public void A_message_id_of_36_characters_of_two_byte_UTF8_is_answered_and_one_of_37_is_not(int characters, bool answered)
+        {
+            var bench = new ChargePointBench();
+            bench.Connect();
+            string id = new string('\u00e9', characters);
+            bench.Deliver("[2,\"" + id + "\",\"GetConfiguration\",{\"key\":[\"HeartbeatInterval\"]}]");
+            List<SentFrame> answers = bench.AnswersTo(id);
+            Assert.Equal(answered ? 1 : 0, answers.Count);
+            if (answered) Assert.True(answers[0].IsResult, answers[0].Text);
+            else Assert.Equal(1, bench.Rpc.Ignored);
+        }
 
         [Theory]
         [MemberData(nameof(WrongFrames))]
