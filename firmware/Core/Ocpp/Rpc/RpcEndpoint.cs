@@ -12,8 +12,9 @@ namespace ChargePoint.Core.Ocpp.Rpc
     // made at boot; nothing allocates.
     public sealed class RpcEndpoint
     {
-        public const int MaxMessageIdLength = 36;  // OCPP-J 4.1.4
-        public const int MaxActionLength = 40;
+        public const int MaxMessageIdLength = 36;  // OCPP-J 4.1.4: characters (up to 4 bytes of UTF-8 each)
+        public const int MaxMessageIdBytes = 4 * MaxMessageIdLength;
+        public const int MaxActionLength = 40;     // longer than any OCPP 1.6 action: such a CALL is NotImplemented
         public const int MaxDepth = 12;            // OCPP 1.6 payloads nest 5 deep at most
 
         private readonly IMessageChannel _channel;
@@ -34,7 +35,7 @@ namespace ChargePoint.Core.Ocpp.Rpc
         private int _pendingIdLength;
         private readonly byte[] _pendingAction = new byte[MaxActionLength];
         private int _pendingActionLength;
-        private readonly byte[] _incomingId = new byte[MaxMessageIdLength];
+        private readonly byte[] _incomingId = new byte[MaxMessageIdBytes];
         private readonly byte[] _incomingAction = new byte[MaxActionLength];
         private uint _sequence;
         private bool _callPending;
@@ -57,7 +58,7 @@ namespace ChargePoint.Core.Ocpp.Rpc
             _replyWriter = new JsonWriter();
             _resultBuffer = new byte[messageBytes];
             _resultWriter = new JsonWriter();
-            _errorBuffer = new byte[RpcDescription.Capacity + MaxMessageIdLength + 64];
+            _errorBuffer = new byte[RpcDescription.Capacity + 6 * MaxMessageIdBytes + 64]; // an id written escaped: 6 bytes per byte at worst
             _errorWriter = new JsonWriter();
             uint prefix = random.NextUInt32();
             for (int i = 0; i < 8; i++)
@@ -155,7 +156,7 @@ namespace ChargePoint.Core.Ocpp.Rpc
             if (!JsonElement.TryParse(text, MaxDepth, out JsonElement frame, out JsonError error, out int position))
             {
                 // Not JSON. If the start still reads as [2,"id" the id is known: answer it.
-                if (TryReadLeadingCall(text, out ReadOnlySpan<byte> leadingId))
+                if (TryReadLeadingCall(text, out Span<byte> leadingId))
                 {
                     _description.Clear();
                     _description.Append("invalid JSON at byte "u8).Append(position).Append(": "u8).Append(JsonErrorText.Of(error));
@@ -175,7 +176,8 @@ namespace ChargePoint.Core.Ocpp.Rpc
             }
             JsonElement idElement = frame[1];
             int idLength = idElement.GetStringLength();
-            if (idLength <= 0 || idLength > MaxMessageIdLength)
+            int idCharacters = idElement.GetStringCodePointCount();
+            if (idLength <= 0 || idCharacters > MaxMessageIdLength || idLength > MaxMessageIdBytes)
             {
                 Ignored++;
                 _log.Begin(LogLevel.Error, "ocpp"u8).Append("frame of type "u8).Append(type).Append(" without a valid message id, ignored"u8).End();
@@ -202,9 +204,15 @@ namespace ChargePoint.Core.Ocpp.Rpc
             JsonElement actionElement = frame[2];
             int actionLength = actionElement.GetStringLength();
             int count = frame.GetArrayLength();
-            if (count != 4 || actionLength <= 0 || actionLength > MaxActionLength)
+            if (count != 4 || actionLength <= 0)
             {
                 SendError(id, RpcErrorCode.ProtocolError, "a CALL is [2, id, action, payload]"u8, default);
+                return;
+            }
+            if (actionLength > MaxActionLength)
+            {
+                // OCPP-J sets no limit on an action's name; no action this charge point knows is this long.
+                SendError(id, RpcErrorCode.NotImplemented, "unknown action (longer than any OCPP 1.6 action)"u8, default);
                 return;
             }
             Span<byte> action = new Span<byte>(_incomingAction, 0, actionLength);
@@ -340,16 +348,20 @@ namespace ChargePoint.Core.Ocpp.Rpc
             _results.OnCallError(PendingAction, parsed, text);
         }
 
-        // For a frame that is not valid JSON: does it begin `[2,"id"` (whitespace allowed)?
-        private static bool TryReadLeadingCall(ReadOnlySpan<byte> text, out ReadOnlySpan<byte> id)
+        // For a frame that is not valid JSON: does it begin `[2,"id"` (whitespace allowed)? The id,
+        // unescaped, goes to the incoming id buffer.
+        private bool TryReadLeadingCall(ReadOnlySpan<byte> text, out Span<byte> id)
         {
             id = default;
             var reader = new JsonReader(text, MaxDepth);
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray) return false;
             if (!reader.Read() || reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out int type) || type != 2) return false;
-            if (!reader.Read() || reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped) return false;
-            if (reader.ValueSpan.Length == 0 || reader.ValueSpan.Length > MaxMessageIdLength) return false;
-            id = reader.ValueSpan;
+            if (!reader.Read() || reader.TokenType != JsonTokenType.String) return false;
+            int characters = reader.GetStringCodePointCount();
+            if (characters <= 0 || characters > MaxMessageIdLength) return false;
+            int length = reader.CopyString(_incomingId);
+            if (length <= 0) return false;
+            id = new Span<byte>(_incomingId, 0, length);
             return true;
         }
     }
