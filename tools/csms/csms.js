@@ -18,6 +18,14 @@ const T0 = performance.now();
 // Every action that has a request schema in ocpp-rpc's OCPP 1.6 schema set.
 const KNOWN_ACTIONS = new Set(OCPP16_SCHEMAS
     .map(s => /^urn:(.+)\.req$/.exec(s.$id)).filter(Boolean).map(m => m[1]));
+const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11'; // RFC 6455 1.3
+// Wrong answers to the WebSocket upgrade, for negative tests of a client (see README.md, "Hostile
+// handshakes"); `normal` is ocpp-rpc's own, right answer. `status-NNN` (any 3-digit status) too.
+const HANDSHAKE_MODES = [
+    'normal', 'bad-accept', 'no-accept', 'no-protocol', 'other-protocol', 'two-protocols', 'no-upgrade',
+    'no-connection', 'extension', 'truncated', 'long-header', 'not-http', 'silent', 'reset',
+];
+const HOSTILE_HOLD_MS = 30000; // a hostile handshake's socket is dropped after this at the latest
 
 const USAGE = `Usage: node csms.js [options]
   --port N             WebSocket port (default 8180; 0 = pick a free one)
@@ -31,6 +39,8 @@ const USAGE = `Usage: node csms.js [options]
   --sntp-time SECONDS  SNTP always tells this Unix time (for tests)
   --json               one JSON object per output line (for tests)
   --exit-on-stdin-end  stop when stdin ends
+  --handshake MODE     answer every WebSocket upgrade with this (wrong) handshake, for negative
+                       tests: ${HANDSHAKE_MODES.join(', ')}, status-NNN (default normal)
   --help               this text
 Path: ws://HOST:PORT${WS_PATH}{chargePointId}, subprotocol ${PROTOCOL} (required).
 Commands on stdin, one JSON object a line: see README.md.`;
@@ -54,6 +64,7 @@ function parseOptions(argv) {
             'sntp-time': { type: 'string' },
             json: { type: 'boolean', default: false },
             'exit-on-stdin-end': { type: 'boolean', default: false },
+            handshake: { type: 'string', default: 'normal' },
             help: { type: 'boolean', default: false },
         },
     });
@@ -71,6 +82,9 @@ function parseOptions(argv) {
             throw new Error(`--sntp-time wants Unix seconds, not '${values['sntp-time']}'`);
         }
     }
+    if (!isHandshakeMode(values.handshake)) {
+        throw new Error(`--handshake wants one of ${HANDSHAKE_MODES.join(', ')}, status-NNN, not '${values.handshake}'`);
+    }
     return {
         help: values.help,
         port: int('port', 0, 65535),
@@ -84,7 +98,12 @@ function parseOptions(argv) {
         sntpTime,
         json: values.json,
         exitOnStdinEnd: values['exit-on-stdin-end'],
+        handshake: values.handshake,
     };
+}
+
+function isHandshakeMode(mode) {
+    return typeof mode === 'string' && (HANDSHAKE_MODES.includes(mode) || /^status-[2-5]\d\d$/.test(mode));
 }
 
 // ---------------------------------------------------------------- output
@@ -198,6 +217,8 @@ class Csms {
         this.loggedRejects = new WeakSet(); // upgrade requests already logged as rejected
         this.acceptedRequests = new WeakSet();
         this.acceptSet = new Set(opts.accept.map(s => s.toLowerCase()));
+        this.handshakeRules = [];      // from `handshake` commands, in arrival order
+        this.hostileSockets = new Map(); // socket -> its finish(by), for hostile handshakes still open
     }
 
     async start() {
@@ -288,6 +309,8 @@ class Csms {
         } catch (err) {
             return refuse(400, 'Bad request path');
         }
+        const mode = this.takeHandshakeMode(cp);
+        if (mode !== 'normal') return this.hostileHandshake(req, socket, cp, mode, remote);
         this.pendingRemote.set(req, { remote, cp });
         Promise.resolve()
             .then(() => this.rpc.handleUpgrade(req, socket, head))
@@ -295,6 +318,92 @@ class Csms {
                 this.internalError('upgrade', err);
                 socket.destroy();
             });
+    }
+
+    // The handshake mode for the next upgrade of `cp`: the oldest matching `handshake` rule, else
+    // --handshake.
+    takeHandshakeMode(cp) {
+        const i = this.handshakeRules.findIndex(r => r.cp === null || r.cp === cp);
+        if (i < 0) return this.opts.handshake;
+        const rule = this.handshakeRules[i];
+        if (rule.remaining > 0 && --rule.remaining === 0) this.handshakeRules.splice(i, 1);
+        return rule.mode;
+    }
+
+    // Answers the upgrade wrongly, on purpose: see HANDSHAKE_MODES and README.md. The socket is
+    // kept until the client closes it (or HOSTILE_HOLD_MS passes); what the client sent after the
+    // answer is counted (a client that took a bad answer for a good one would send frames).
+    hostileHandshake(req, socket, cp, mode, remote) {
+        const started = performance.now();
+        const key = String(req.headers['sec-websocket-key'] ?? '');
+        const accept = crypto.createHash('sha1').update(key + WS_GUID).digest('base64');
+        const wrong = crypto.createHash('sha1').update(key + 'not the GUID').digest('base64');
+        const head = ['HTTP/1.1 101 Switching Protocols'];
+        const upgrade = 'Upgrade: websocket', connection = 'Connection: Upgrade';
+        const protocol = `Sec-WebSocket-Protocol: ${PROTOCOL}`;
+        let text = null, end = false;
+        let status = 101;
+        switch (mode) {
+        case 'bad-accept': head.push(upgrade, connection, `Sec-WebSocket-Accept: ${wrong}`, protocol); break;
+        case 'no-accept': head.push(upgrade, connection, protocol); break;
+        case 'no-protocol': head.push(upgrade, connection, `Sec-WebSocket-Accept: ${accept}`); break;
+        case 'other-protocol': head.push(upgrade, connection, `Sec-WebSocket-Accept: ${accept}`, 'Sec-WebSocket-Protocol: ocpp2.0.1'); break;
+        case 'two-protocols': head.push(upgrade, connection, `Sec-WebSocket-Accept: ${accept}`, protocol, 'Sec-WebSocket-Protocol: ocpp2.0.1'); break;
+        case 'no-upgrade': head.push(connection, `Sec-WebSocket-Accept: ${accept}`, protocol); break;
+        case 'no-connection': head.push(upgrade, `Sec-WebSocket-Accept: ${accept}`, protocol); break;
+        case 'extension': head.push(upgrade, connection, `Sec-WebSocket-Accept: ${accept}`, protocol, 'Sec-WebSocket-Extensions: permessage-deflate'); break;
+        case 'long-header':
+            // A right answer, but with a 8000-byte header line in it.
+            head.push(upgrade, connection, `Sec-WebSocket-Accept: ${accept}`, protocol, `X-Padding: ${'p'.repeat(8000)}`);
+            break;
+        case 'truncated': {
+            const whole = [...head, upgrade, connection, `Sec-WebSocket-Accept: ${accept}`, protocol].join('\r\n') + '\r\n\r\n';
+            text = whole.slice(0, 60); // cut inside the header block, then the end of the stream
+            end = true;
+            break;
+        }
+        case 'not-http': text = 'SSH-2.0-OpenSSH_9.6\r\n\r\n'; end = true; status = null; break;
+        case 'silent': text = ''; status = null; break;
+        case 'reset': text = ''; status = null; break;
+        default: { // status-NNN
+            status = Number(mode.slice(7));
+            const body = `hostile handshake ${mode}\n`;
+            text = `HTTP/1.1 ${status} ${http.STATUS_CODES[status] || 'Error'}\r\nConnection: close\r\n` +
+                `Content-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+            end = true;
+        }
+        }
+        if (text === null) text = head.join('\r\n') + '\r\n\r\n';
+        let received = 0;
+        let closed = false;
+        const hold = setTimeout(() => finish('timeout'), HOSTILE_HOLD_MS);
+        const finish = by => {
+            if (closed) return;
+            closed = true;
+            clearTimeout(hold);
+            this.hostileSockets.delete(socket);
+            socket.destroy();
+            this.log.event('handshake-closed', { cp, mode, by, received, afterMs: Math.round(performance.now() - started), remote },
+                `${cp} hostile handshake ${mode} over (${by}), ${received} bytes from the client after it`);
+        };
+        this.hostileSockets.set(socket, finish);
+        socket.on('data', d => { received += d.length; });
+        socket.on('end', () => finish('peer'));
+        socket.on('close', () => finish('peer'));
+        socket.on('error', () => finish('peer'));
+        this.log.event('handshake', { cp, mode, status, bytes: Buffer.byteLength(text), remote, path: req.url },
+            `${cp} HOSTILE HANDSHAKE ${mode} (${Buffer.byteLength(text)} bytes) to ${remote}`);
+        try {
+            if (mode === 'reset') {
+                socket.resetAndDestroy();
+                finish('us');
+                return;
+            }
+            if (text.length > 0) socket.write(text);
+            if (end) socket.end();
+        } catch (err) {
+            finish('peer');
+        }
     }
 
     onAuth(accept, reject, handshake) {
@@ -399,14 +508,18 @@ class Csms {
         const st = this.state.get(client);
         if (!st || st.handled.has(action)) return;
         st.handled.add(action);
-        client.handle(action, ({ params, signal }) => this.answer(st.cp, action, params, signal));
+        client.handle(action, ({ params, signal, messageId }) => this.answer(client, st.cp, action, params, signal, messageId));
     }
 
-    async answer(cp, action, params, signal) {
+    async answer(client, cp, action, params, signal, messageId) {
         const ov = this.takeOverride(action, cp);
         if (ov) {
             if (ov.delayMs > 0) await sleep(ov.delayMs, signal);
             if (ov.noReply) return NOREPLY;
+            if (ov.raw !== undefined) {
+                this.sendRawAnswer(client, action, messageId, ov.raw);
+                return NOREPLY;
+            }
             if (ov.error) {
                 const e = new RPCError(ov.error.description ?? '');
                 e.rpcErrorCode = String(ov.error.code ?? 'GenericError');
@@ -418,6 +531,17 @@ class Csms {
         const fn = this.defaults()[action];
         if (!fn) throw createRPCError('NotImplemented', `Unable to handle '${action}' calls`, {});
         return fn(params ?? {});
+    }
+
+    // A `respondRaw` answer: the text as it is, with {{id}} replaced by the CALL's message id.
+    sendRawAnswer(client, action, messageId, raw) {
+        const st = this.state.get(client);
+        const id = String(messageId);
+        const text = raw.split('{{id}}').join(JSON.stringify(id).slice(1, -1));
+        this.log.event('respond-raw', { cp: st.cp, id, action, text: short(text, 500) },
+            `${st.cp} <- ${action} answered with raw text ${short(text, 500)}`);
+        client.sendRaw(text);
+        st.inCalls.delete(id); // answered, whatever the text was
     }
 
     defaults() {
@@ -576,6 +700,42 @@ class Csms {
             return client ? { client } : { err: fail('NotConnected', `no charge point '${c.cp}' connected`) };
         };
         switch (c.cmd) {
+        case 'respondRaw': {
+            if (typeof c.text !== 'string') return fail('BadCommand', "'text' must be a string");
+            const { text, ...rest } = c;
+            return this.run({ ...rest, cmd: 'respond', raw: text, result: undefined, error: undefined, noReply: undefined });
+        }
+        case 'sendFrame': {
+            const { client, err } = needClient();
+            if (err) return err;
+            let bytes;
+            try {
+                bytes = frameBytes(c);
+            } catch (e) {
+                return fail('BadCommand', e.message);
+            }
+            const socket = client._ws?._socket;
+            if (!socket || client._ws.readyState !== 1 || !socket.writable) return fail('NotConnected', `the connection of '${c.cp}' is not open`);
+            const st = this.state.get(client);
+            this.log.event('frame-sent', { cp: st.cp, bytes: bytes.length, hex: short(bytes.toString('hex'), 200) },
+                `${st.cp} <- (raw frame bytes) ${short(bytes.toString('hex'), 200)}`);
+            socket.write(bytes);
+            return { ok: true, bytes: bytes.length };
+        }
+        case 'handshake': {
+            if (!isHandshakeMode(c.mode)) return fail('BadCommand', `'mode' must be one of ${HANDSHAKE_MODES.join(', ')}, status-NNN`);
+            const times = c.times ?? 1;
+            if (!Number.isInteger(times) || times < -1) return fail('BadCommand', "'times' must be -1, 0 or a positive integer");
+            if (c.cp !== undefined && typeof c.cp !== 'string') return fail('BadCommand', "'cp' must be a string");
+            const match = r => c.cp === undefined || r.cp === c.cp;
+            if (times === 0) {
+                const before = this.handshakeRules.length;
+                this.handshakeRules = this.handshakeRules.filter(r => !match(r));
+                return { ok: true, cleared: before - this.handshakeRules.length };
+            }
+            this.handshakeRules.push({ mode: c.mode, cp: c.cp ?? null, remaining: times });
+            return { ok: true };
+        }
         case 'clients':
             return { ok: true, clients: [...this.clients.keys()] };
         case 'quit':
@@ -599,8 +759,9 @@ class Csms {
                 this.overrides = this.overrides.filter(o => !match(o));
                 return { ok: true, cleared: before - this.overrides.length };
             }
-            const kinds = ['result', 'error', 'noReply'].filter(k => c[k] !== undefined && c[k] !== false);
-            if (kinds.length !== 1) return fail('BadCommand', "give exactly one of 'result', 'error', 'noReply'");
+            const kinds = ['result', 'error', 'noReply', 'raw'].filter(k => c[k] !== undefined && c[k] !== false);
+            if (kinds.length !== 1) return fail('BadCommand', "give exactly one of 'result', 'error', 'noReply', 'raw'");
+            if (c.raw !== undefined && typeof c.raw !== 'string') return fail('BadCommand', "'raw' must be a string");
             if (c.error !== undefined && (typeof c.error !== 'object' || c.error === null || typeof c.error.code !== 'string')) {
                 return fail('BadCommand', "'error' must be {code, description?, details?}");
             }
@@ -608,7 +769,7 @@ class Csms {
             if (typeof delayMs !== 'number' || !(delayMs >= 0)) return fail('BadCommand', "'delayMs' must be a number >= 0");
             this.overrides.push({
                 action: c.action, cp: c.cp ?? null, remaining: times, result: c.result, error: c.error,
-                noReply: !!c.noReply, delayMs,
+                noReply: !!c.noReply, raw: c.raw, delayMs,
             });
             if (!(c.action in this.defaults())) {
                 this.extraActions.add(c.action);
@@ -682,6 +843,7 @@ class Csms {
             if (process.stdin.readable) process.stdin.destroy();
             const clients = [...this.allClients];
             const closing = clients.map(c => c.close({ code: 1001, reason: 'Central system shutting down' }).catch(() => {}));
+            for (const finish of [...this.hostileSockets.values()]) finish('us');
             this.http?.close();
             this.udp?.close();
             await within(Promise.allSettled(closing), 1500);
@@ -700,6 +862,74 @@ class Csms {
 // which is also what ocpp-rpc puts in the CALLERRORs it sends on an ocpp1.6 connection.
 function ocpp16Code(code) {
     return { FormatViolation: 'FormationViolation', OccurenceConstraintViolation: 'OccurrenceConstraintViolation' }[code] ?? code;
+}
+
+// The bytes of a `sendFrame` command: `hex` as it is, or `frame` / `frames` built by buildFrame.
+function frameBytes(c) {
+    const given = ['hex', 'frame', 'frames'].filter(k => c[k] !== undefined);
+    if (given.length !== 1) throw new Error("give exactly one of 'hex', 'frame', 'frames'");
+    if (c.hex !== undefined) {
+        if (typeof c.hex !== 'string') throw new Error("'hex' must be a string");
+        const hex = c.hex.replace(/\s+/g, '');
+        if (!/^([0-9a-fA-F]{2})+$/.test(hex)) throw new Error("'hex' must be an even number of hex digits");
+        return Buffer.from(hex, 'hex');
+    }
+    const specs = c.frame !== undefined ? [c.frame] : c.frames;
+    if (!Array.isArray(specs) || specs.length === 0) throw new Error("'frames' must be a non-empty array");
+    return Buffer.concat(specs.map(buildFrame));
+}
+
+// One WebSocket frame (RFC 6455 5.2) from {opcode, fin, rsv, mask, text | payloadHex | size, length}:
+// opcode 0-15 (default 1, text), fin (default true), rsv 0-7 (RSV1-3, default 0), mask (true: a
+// random key; 8 hex digits: that key; default none, as a server sends), the payload as text
+// (UTF-8), hex or `size` bytes of 'x'; length: the length to declare (number or decimal string, up
+// to 2^64-1) when it is not the payload's.
+function buildFrame(spec) {
+    if (!spec || typeof spec !== 'object' || Array.isArray(spec)) throw new Error('a frame must be an object');
+    const opcode = spec.opcode ?? 1;
+    const fin = spec.fin ?? true;
+    const rsv = spec.rsv ?? 0;
+    if (!Number.isInteger(opcode) || opcode < 0 || opcode > 15) throw new Error("'opcode' must be 0-15");
+    if (!Number.isInteger(rsv) || rsv < 0 || rsv > 7) throw new Error("'rsv' must be 0-7");
+    const sources = ['text', 'payloadHex', 'size'].filter(k => spec[k] !== undefined);
+    if (sources.length > 1) throw new Error("give at most one of 'text', 'payloadHex', 'size'");
+    let payload = Buffer.alloc(0);
+    if (spec.text !== undefined) payload = Buffer.from(String(spec.text), 'utf8');
+    if (spec.payloadHex !== undefined) {
+        const hex = String(spec.payloadHex).replace(/\s+/g, '');
+        if (!/^([0-9a-fA-F]{2})*$/.test(hex)) throw new Error("'payloadHex' must be an even number of hex digits");
+        payload = Buffer.from(hex, 'hex');
+    }
+    if (spec.size !== undefined) {
+        if (!Number.isInteger(spec.size) || spec.size < 0 || spec.size > 16 * 1024 * 1024) throw new Error("'size' must be 0-16 MiB");
+        payload = Buffer.alloc(spec.size, 'x');
+    }
+    let length;
+    try {
+        length = BigInt(spec.length ?? payload.length);
+    } catch (e) {
+        throw new Error("'length' must be an integer");
+    }
+    if (length < 0n || length > 0xffffffffffffffffn) throw new Error("'length' must be 0 to 2^64-1");
+    let key = null;
+    if (spec.mask === true) key = crypto.randomBytes(4);
+    else if (typeof spec.mask === 'string') {
+        if (!/^[0-9a-fA-F]{8}$/.test(spec.mask)) throw new Error("'mask' must be true or 8 hex digits");
+        key = Buffer.from(spec.mask, 'hex');
+    } else if (spec.mask !== undefined && spec.mask !== false && spec.mask !== null) throw new Error("'mask' must be true or 8 hex digits");
+    const head = [(fin ? 0x80 : 0) | (rsv << 4) | opcode];
+    const maskBit = key ? 0x80 : 0;
+    if (length < 126n) head.push(maskBit | Number(length));
+    else if (length < 65536n) head.push(maskBit | 126, Number(length >> 8n), Number(length & 0xffn));
+    else {
+        head.push(maskBit | 127);
+        for (let shift = 56n; shift >= 0n; shift -= 8n) head.push(Number((length >> shift) & 0xffn));
+    }
+    if (key) {
+        payload = Buffer.from(payload.map((b, i) => b ^ key[i % 4]));
+        return Buffer.concat([Buffer.from(head), key, payload]);
+    }
+    return Buffer.concat([Buffer.from(head), payload]);
 }
 
 function terminate(client) {
@@ -800,4 +1030,4 @@ if (require.main === module) {
     main();
 }
 
-module.exports = { sntpReply, parseOptions };
+module.exports = { sntpReply, parseOptions, buildFrame, frameBytes, HANDSHAKE_MODES };
