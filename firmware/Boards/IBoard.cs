@@ -2,6 +2,7 @@ using System;
 using ChargePoint.Core;
 using ChargePoint.Core.Buffers;
 using ChargePoint.Core.Scheduling;
+using ChargePoint.Core.SessionLog;
 using ChargePoint.Core.Storage;
 using ChargePoint.Drivers;
 
@@ -39,5 +40,9 @@ namespace ChargePoint.Boards
         // Boot: start the Ethernet controller (reset, MAC, buffers) and its interrupt, which
         // signals task `taskId` for every received frame and link change.
         void EnableNetwork(Scheduler scheduler, int taskId);
+
+        // Boot: the port the charging-session stream goes out of (USB CDC-ACM on the board, UART1
+        // under QEMU), started. A board whose port needs a task of its own adds it to `scheduler`.
+        IStreamPort EnableSessionPort(Scheduler scheduler);
     }
 }

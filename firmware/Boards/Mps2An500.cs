@@ -2,6 +2,7 @@ using System;
 using ChargePoint.Core;
 using ChargePoint.Core.Buffers;
 using ChargePoint.Core.Scheduling;
+using ChargePoint.Core.SessionLog;
 using ChargePoint.Core.Storage;
 using ChargePoint.Core.Time;
 using ChargePoint.Drivers;
@@ -29,6 +30,7 @@ namespace ChargePoint.Boards
         public const uint ConfigAddress = 0x003FF000;
 
         private readonly CmsdkUart _console = new CmsdkUart(Uart0Base);
+        private readonly CmsdkUart _sessionUart = new CmsdkUart(Uart1Base);
         private readonly SysTickClock _tick = new SysTickClock();
         private readonly Lan9118 _network = new Lan9118(Lan9118Base);
         private CounterClock _clock;
@@ -51,6 +53,13 @@ namespace ChargePoint.Boards
         {
             _network.Start(scheduler, taskId);
             NetworkInterrupt.Attach(_network, Lan9118Irq, NetworkPriority);
+        }
+
+        // UART1 (QEMU's second -serial) carries the session stream in place of USB.
+        public IStreamPort EnableSessionPort(Scheduler scheduler)
+        {
+            _sessionUart.Initialize(SystemClockHz, ConsoleBaud);
+            return _sessionUart;
         }
 
         // QEMU has no flash to keep records in: the two halves of RAM that boot leaves alone

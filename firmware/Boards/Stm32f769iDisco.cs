@@ -2,6 +2,7 @@ using System;
 using ChargePoint.Core;
 using ChargePoint.Core.Buffers;
 using ChargePoint.Core.Scheduling;
+using ChargePoint.Core.SessionLog;
 using ChargePoint.Core.Storage;
 using ChargePoint.Core.Time;
 using ChargePoint.Drivers;
@@ -91,6 +92,16 @@ namespace ChargePoint.Boards
             _network.Start(scheduler, taskId);
             if (!_network.IsStarted) Panic.Fail(_network.Failure);
             NetworkInterrupt.Attach(_network, EthIrq, NetworkPriority);
+        }
+
+        // The session stream's port: USB CDC-ACM on OTG_HS once the USB stack is in; until then a
+        // port no host ever opens (the stream's ring overwrites, counting the loss).
+        public IStreamPort EnableSessionPort(Scheduler scheduler) => new ClosedPort();
+
+        private sealed class ClosedPort : IStreamPort
+        {
+            public bool IsOpen => false;
+            public int Write(ReadOnlySpan<byte> data) => 0;
         }
 
         // Flash sectors 9 and 10 (RM0410 3.3.1, 256 KiB each; the linker script keeps the image

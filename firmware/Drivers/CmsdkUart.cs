@@ -1,12 +1,14 @@
 using System;
 using ChargePoint.Core;
 using ChargePoint.Core.Buffers;
+using ChargePoint.Core.SessionLog;
 
 namespace ChargePoint.Drivers
 {
     // ARM CMSDK APB UART (Cortex-M System Design Kit TRM, ARM DDI 0479C, 4.3 "UART"), as QEMU's
-    // mps2 machines model it. Polled transmit; receive by interrupt into a ring.
-    public sealed class CmsdkUart : IConsoleUart
+    // mps2 machines model it. Polled transmit; receive by interrupt into a ring. As the session
+    // stream's port (UART1 under QEMU) it is always open: a UART has no DTR.
+    public sealed class CmsdkUart : IConsoleUart, IStreamPort
     {
         private const uint Data = 0x000;      // DDI 0479C 4.3.2 DATA: read RX byte / write TX byte
         private const uint State = 0x004;     // STATE: bit0 TX buffer full, bit1 RX buffer full
@@ -69,6 +71,14 @@ namespace ChargePoint.Drivers
         public void Write(ReadOnlySpan<byte> data)
         {
             for (int i = 0; i < data.Length; i++) WriteByte(data[i]);
+        }
+
+        bool IStreamPort.IsOpen => true;
+
+        int IStreamPort.Write(ReadOnlySpan<byte> data)
+        {
+            Write(data);
+            return data.Length;
         }
     }
 }
