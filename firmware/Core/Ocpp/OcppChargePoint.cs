@@ -207,7 +207,14 @@ namespace ChargePoint.Core.Ocpp
         private void Enqueue(in TransactionMessage message, ReadOnlySpan<byte> idTag)
         {
             Wake();
-            if (_queue.TryEnqueue(message, idTag)) return;
+            int thinned = _queue.MeterValuesDropped;
+            if (_queue.TryEnqueue(message, idTag))
+            {
+                if (_queue.MeterValuesDropped != thinned)
+                    _log.Begin(LogLevel.Warning, "ocpp"u8).Append("transaction queue full ("u8).Append(_queue.Capacity)
+                        .Append(" messages): a queued meter value dropped to make room, "u8).Append(_queue.MeterValuesDropped).Append(" so far"u8).End();
+                return;
+            }
             TransactionMessagesDropped++;
             _log.Begin(LogLevel.Error, "ocpp"u8).Append("transaction queue full ("u8).Append(_queue.Capacity)
                 .Append(" messages of starts and stops): message for connector "u8).Append(message.ConnectorId).Append(" not queued"u8).End();

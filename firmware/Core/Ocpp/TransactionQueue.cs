@@ -5,8 +5,9 @@ namespace ChargePoint.Core.Ocpp
     // Every StartTransaction, MeterValues and StopTransaction goes out through this one queue, in
     // order. A message leaves it only once the central system has answered it (CompleteHead), so a
     // message sent on a link that then died is sent again after the reconnect. When the queue is
-    // full, the oldest intermediate MeterValues makes room (counted); a Start or Stop is never
-    // dropped to make room. Fixed capacity, made at boot.
+    // full, an intermediate MeterValues makes room (counted; chosen so the readings thin out
+    // evenly over the outage); a Start or Stop is never dropped to make room. Fixed capacity,
+    // made at boot.
     public sealed class TransactionQueue
     {
         public const int IdTagBytes = 20; // OCPP 1.6 IdToken: CiString20
@@ -70,26 +71,55 @@ namespace ChargePoint.Core.Ocpp
             _count--;
         }
 
+        // Thinning: of the MeterValues that may go (never the head, which may be in flight; never a
+        // Start or Stop), the one whose neighbours in its own transaction lie closest together in
+        // time, so that a long outage keeps readings spread over all of it at a coarser interval
+        // (periodic samples are halved evenly, oldest first on a tie) instead of losing its start.
+        // The newest reading of a transaction goes last: it has no later neighbour.
         private bool DropOldestMeterValues()
         {
-            // Never the head (it may be in flight), never a Start or Stop.
+            int victim = -1;
+            long best = long.MaxValue;
             for (int i = 1; i < _count; i++)
             {
-                int slot = (_head + i) % _messages.Length;
-                if (_messages[slot].Kind != TransactionMessageKind.MeterValues) continue;
-                for (int j = i; j < _count - 1; j++)
+                ref TransactionMessage m = ref _messages[(_head + i) % _messages.Length];
+                if (m.Kind != TransactionMessageKind.MeterValues) continue;
+                int previous = Neighbour(i, m.LocalTransactionId, -1);
+                int next = Neighbour(i, m.LocalTransactionId, +1);
+                long gap = next < 0 ? long.MaxValue - 1 : Moment(next) - (previous < 0 ? Moment(i) : Moment(previous));
+                if (gap < best)
                 {
-                    int to = (_head + j) % _messages.Length;
-                    int from = (_head + j + 1) % _messages.Length;
-                    _messages[to] = _messages[from];
-                    new ReadOnlySpan<byte>(_idTags, from * IdTagBytes, IdTagBytes).CopyTo(new Span<byte>(_idTags, to * IdTagBytes, IdTagBytes));
-                    _idTagLengths[to] = _idTagLengths[from];
+                    best = gap;
+                    victim = i;
                 }
-                _count--;
-                _meterValuesDropped++;
-                return true;
             }
-            return false;
+            if (victim < 0) return false;
+            for (int j = victim; j < _count - 1; j++)
+            {
+                int to = (_head + j) % _messages.Length;
+                int from = (_head + j + 1) % _messages.Length;
+                _messages[to] = _messages[from];
+                new ReadOnlySpan<byte>(_idTags, from * IdTagBytes, IdTagBytes).CopyTo(new Span<byte>(_idTags, to * IdTagBytes, IdTagBytes));
+                _idTagLengths[to] = _idTagLengths[from];
+            }
+            _count--;
+            _meterValuesDropped++;
+            return true;
+        }
+
+        // The index of the nearest message of the same transaction before (-1) or after (+1) index i; -1: none.
+        private int Neighbour(int i, int localTransactionId, int step)
+        {
+            for (int k = i + step; k >= 0 && k < _count; k += step)
+                if (_messages[(_head + k) % _messages.Length].LocalTransactionId == localTransactionId) return k;
+            return -1;
+        }
+
+        // When the message at index i was taken (ms); the queue's order where the wall clock was not set.
+        private long Moment(int i)
+        {
+            ref TransactionMessage m = ref _messages[(_head + i) % _messages.Length];
+            return m.TimestampKnown ? m.TimestampSeconds * 1000 + m.TimestampMilliseconds : i;
         }
 
         // ---- transaction ids ------------------------------------------------------------------

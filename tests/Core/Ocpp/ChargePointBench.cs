@@ -23,8 +23,8 @@ namespace ChargePoint.Tests.Core.Ocpp
     //
     // The link as OcppLifecycle drives it: Connect is OnOpened (OnConnected, then a run);
     // Disconnect is OnClosed (RpcEndpoint.OnDisconnected, then OcppChargePoint.OnDisconnected).
-    // With RunWhileOffline the task also runs the charge point while the link is down (sampling
-    // the meters, a reset's time limit), as OcppLifecycle does once it runs it in every phase.
+    // The task also runs the charge point while the link is down (sampling the meters, a reset's
+    // time limit), as OcppLifecycle does in every phase; RunWhileOffline = false leaves that out.
     // No ISystemReset is wired (Reset.req is Rejected) until WireSystemReset.
     public sealed class ChargePointBench
     {
@@ -64,7 +64,7 @@ namespace ChargePoint.Tests.Core.Ocpp
         public int BootIntervalSeconds = 300;
         public bool AutoAnswer;                              // Advance answers every CALL at once
         public Func<SentFrame, string> Answerer;             // a payload, or null to leave the CALL unanswered
-        public bool RunWhileOffline;                         // the task runs the charge point without a link too
+        public bool RunWhileOffline = true;                  // the task runs the charge point without a link too
         public readonly FakeSystemReset SystemReset;
 
         public ChargePointBench(DemoSession.Timings demo = null)

@@ -98,6 +98,43 @@ namespace ChargePoint.Tests.Core.Ocpp
             bench.AssertEveryFrameMatchesSchemas(_schemas);
         }
 
+        // A long outage fills the queue: meter values are thinned (counted, logged, shown by the
+        // ocpp command), the Start and the Stop are kept, and everything left arrives in order.
+        [Fact]
+        public void A_long_outage_thins_the_queued_meter_values_and_keeps_the_start_and_the_stop()
+        {
+            var bench = new ChargePointBench();
+            bench.Boot(intervalSeconds: 3600);
+            bench.Configure("AllowOfflineTxForUnknownId", "true");
+            bench.Disconnect();
+            Assert.True(bench.ChargePoint.RequestAuthorize(1, "Walkup01"u8.ToArray()));
+            Assert.True(bench.ChargePoint.StartTransaction(1));
+            bench.Advance(20 * 60 * 1000);              // 20 minutes at 10 s: 120 readings for 63 places
+            Assert.True(bench.ChargePoint.StopTransaction(1, StopReason.Local));
+            int capacity = ChargePointBench.TransactionQueueCapacity;
+            Assert.Equal(capacity, bench.Queue.Count);
+            int thinned = bench.Queue.MeterValuesDropped;
+            Assert.Equal(120 + 2 - capacity, thinned);
+            Assert.Contains("<wrn> ocpp: transaction queue full (64 messages): a queued meter value dropped to make room, " + thinned + " so far",
+                bench.LogText);
+            Assert.Equal(0, bench.ChargePoint.TransactionMessagesDropped);
+            int before = bench.Sent.Count;
+            bench.AutoAnswer = true;
+            bench.Connect();
+            bench.Advance(60000);
+            var sent = bench.CallsSince(before).Where(c => c.Action != "StatusNotification" && c.Action != "Heartbeat").ToList();
+            Assert.Equal(capacity, sent.Count);
+            Assert.Equal("StartTransaction", sent[0].Action);
+            Assert.Equal("StopTransaction", sent[^1].Action);
+            Assert.All(sent.Skip(1).Take(capacity - 2), c => Assert.Equal("MeterValues", c.Action));
+            var times = sent.Skip(1).Take(capacity - 2)
+                .Select(c => DateTime.Parse(c.Payload.GetProperty("meterValue")[0].GetProperty("timestamp").GetString(), null,
+                    System.Globalization.DateTimeStyles.RoundtripKind)).ToList();
+            for (int i = 1; i < times.Count; i++) Assert.True(times[i] > times[i - 1], "in order");
+            Assert.True((times[^1] - times[0]).TotalMinutes > 18, $"the readings span the outage: {times[0]:O} .. {times[^1]:O}");
+            bench.AssertEveryFrameMatchesSchemas(_schemas);
+        }
+
         [Fact]
         public void A_StatusNotification_lost_with_the_link_is_sent_again_after_the_reconnect()
         {

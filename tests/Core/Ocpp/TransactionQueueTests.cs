@@ -7,7 +7,7 @@ namespace ChargePoint.Tests.Core.Ocpp
     public class TransactionQueueTests
     {
         private static TransactionMessage Message(TransactionMessageKind kind, int local, long wh) =>
-            new TransactionMessage { Kind = kind, ConnectorId = 1, LocalTransactionId = local, MeterWh = wh, TimestampSeconds = 1707890823 + wh };
+            new TransactionMessage { Kind = kind, ConnectorId = 1, LocalTransactionId = local, MeterWh = wh, TimestampSeconds = 1707890823 + wh, TimestampKnown = true };
 
         [Fact]
         public void Messages_leave_in_order_and_only_when_completed()
@@ -42,6 +42,31 @@ namespace ChargePoint.Tests.Core.Ocpp
             long[] left = new long[4];
             for (int i = 0; i < 4; i++) { left[i] = queue.Head.MeterWh; queue.CompleteHead(); }
             Assert.Equal(new long[] { 7, 9, 10, 11 }, left);
+        }
+
+        // A long outage: readings every 10 s for 20 minutes into a queue of 16. What is left spans
+        // the whole outage at a coarser, even interval; the Start and the Stop are all there.
+        [Fact]
+        public void Thinning_keeps_readings_spread_over_the_whole_outage()
+        {
+            var queue = new TransactionQueue(16);
+            queue.TryEnqueue(Message(TransactionMessageKind.StartTransaction, 1, 0), "A"u8);
+            for (int t = 10; t <= 1200; t += 10)
+                Assert.True(queue.TryEnqueue(Message(TransactionMessageKind.MeterValues, 1, t), default));
+            Assert.True(queue.TryEnqueue(Message(TransactionMessageKind.StopTransaction, 1, 1205), "A"u8));
+            Assert.Equal(16, queue.Count);
+            Assert.Equal(120 + 2 - 16, queue.MeterValuesDropped);
+            var kept = new System.Collections.Generic.List<long>();
+            var kinds = new System.Collections.Generic.List<TransactionMessageKind>();
+            while (!queue.IsEmpty) { kept.Add(queue.Head.MeterWh); kinds.Add(queue.Head.Kind); queue.CompleteHead(); }
+            Assert.Equal(TransactionMessageKind.StartTransaction, kinds[0]);
+            Assert.Equal(TransactionMessageKind.StopTransaction, kinds[^1]);
+            for (int i = 1; i < kept.Count; i++) Assert.True(kept[i] > kept[i - 1], "in order");
+            // Spread: readings from the first and the last fifth of the outage survive, and no gap
+            // between kept readings is more than twice the even spacing (1200 s / 14 readings).
+            Assert.Contains(kept, wh => wh > 0 && wh <= 240);
+            Assert.Contains(kept, wh => wh >= 960 && wh <= 1200);
+            for (int i = 1; i < kept.Count; i++) Assert.True(kept[i] - kept[i - 1] <= 2 * 1200 / 14 + 10, $"gap {kept[i - 1]}..{kept[i]}");
         }
 
         [Fact]
