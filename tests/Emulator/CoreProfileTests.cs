@@ -131,6 +131,18 @@ namespace ChargePoint.Tests.Emulator
                 $"StopTransaction of transaction {transaction} with reason Remote: {stop.GetRawText()}");
             _csms.WaitFor(m => IsStatus(m, 1, "Unavailable"), Short, "connector 1 Unavailable once the transaction ended", stopAsked);
 
+            // The simulated hardware from the console: a fault (Faulted with its error code) and
+            // the EV's cable (Preparing).
+            int typed = _csms.LineCount;
+            _qemu.Type("ocpp fault 2\r");
+            JsonElement faulted = _csms.WaitFor(m => IsStatus(m, 2, "Faulted"), Short, "connector 2 Faulted", typed);
+            Check(Text(Payload(faulted), "errorCode") == "OtherError", $"Faulted with errorCode OtherError: {faulted.GetRawText()}");
+            _qemu.Type("ocpp clear 2\r");
+            _csms.WaitFor(m => IsStatus(m, 2, "Available") , Short, "connector 2 Available after the fault", typed);
+            _qemu.Type("ocpp plug 2\r");
+            _csms.WaitFor(m => IsStatus(m, 2, "Preparing"), Short, "connector 2 Preparing with the cable in", typed);
+            _qemu.WaitFor("connector 2: Preparing\r\n");
+
             // Still answering plainly.
             Check(_csms.Call(Cp, "GetConfiguration", new { key = new[] { "HeartbeatInterval" } }).Ok, "GetConfiguration at the end");
             NoValidationErrors();

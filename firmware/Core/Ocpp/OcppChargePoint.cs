@@ -82,6 +82,7 @@ namespace ChargePoint.Core.Ocpp
             _clock = clock;
             _log = log;
             _timings = timings;
+            for (int id = 0; id <= ConnectorCount; id++) _preparingSince[id] = -1;
             config.AddObserver(this);
         }
 
@@ -232,7 +233,9 @@ namespace ChargePoint.Core.Ocpp
         private void Refresh(Connector c)
         {
             _wallClock.TryGetUtc(out long seconds, out int micro);
-            if (c.SetStatus(c.DerivedStatus, c.Fault, seconds, micro / 1000)) Wake();
+            if (!c.SetStatus(c.DerivedStatus, c.Fault, seconds, micro / 1000)) return;
+            _statusChangedAt[c.Id] = Now;
+            Wake();
         }
 
         private long SampleIntervalMilliseconds
@@ -252,6 +255,7 @@ namespace ChargePoint.Core.Ocpp
         public long Run(long now)
         {
             SampleMeters(now);
+            CheckConnectionTimeouts(now);
             if (_rpc != null && _rpc.CanCall) SendNext(now);
             CheckReset(now);
             return NextWake(now);
@@ -286,7 +290,7 @@ namespace ChargePoint.Core.Ocpp
             {
                 if (_rpc.CanCall)
                 {
-                    if (HasWorkNow()) return now;
+                    if (HasWorkNow(now)) return now;
                     if (_registration != RegistrationStatus.Accepted) wake = _bootDue;
                     else
                     {
@@ -298,12 +302,15 @@ namespace ChargePoint.Core.Ocpp
             }
             for (int id = 1; id <= ConnectorCount; id++)
                 if (_connectors[id].HasTransaction) wake = Math.Min(wake, _nextSample[id]);
+            for (int id = 0; id <= ConnectorCount; id++)
+                if (_connectors[id].StatusToReport && StatusStableAt(id) > now) wake = Math.Min(wake, StatusStableAt(id));
+            wake = Math.Min(wake, NextConnectionTimeout());
             if (_resetRequested) wake = Math.Min(wake, ResetDue);
             return wake;
         }
 
         // Something that is sent as soon as no CALL is outstanding.
-        private bool HasWorkNow()
+        private bool HasWorkNow(long now)
         {
             if (_rpc == null || !_rpc.CanCall) return false;
             if (_registration != RegistrationStatus.Accepted)
@@ -317,7 +324,7 @@ namespace ChargePoint.Core.Ocpp
             }
             if (_triggerBoot || _triggerHeartbeat || _dataTransferPending) return true;
             for (int id = 0; id <= ConnectorCount; id++)
-                if (_connectors[id].StatusToReport || _triggerStatus[id] || _triggerMeter[id] || _authorizePending[id]) return true;
+                if ((_connectors[id].StatusToReport && StatusStableAt(id) <= now) || _triggerStatus[id] || _triggerMeter[id] || _authorizePending[id]) return true;
             return false;
         }
 
@@ -332,7 +339,7 @@ namespace ChargePoint.Core.Ocpp
                 return;
             }
             if (_triggerBoot) { SendBootNotification(now); return; }
-            int status = NextStatusToReport();
+            int status = NextStatusToReport(now);
             if (status >= 0)
             {
                 SendStatusNotification(status, now);
@@ -371,8 +378,9 @@ namespace ChargePoint.Core.Ocpp
         // The StatusNotification to send next: one the central system triggered first; then the
         // changed statuses in the order the changes happened (OCPP 1.6 4.9 rule 4), leaving out a
         // status that is back to what the central system was last told (rule 3: it changed while
-        // offline and returned, nothing to tell). -1: none.
-        private int NextStatusToReport()
+        // offline and returned, nothing to tell) and one that has not held MinimumStatusDuration
+        // yet. -1: none.
+        private int NextStatusToReport(long now)
         {
             for (int id = 0; id <= ConnectorCount; id++)
                 if (_triggerStatus[id]) return id;
@@ -386,6 +394,7 @@ namespace ChargePoint.Core.Ocpp
                     c.StatusToReport = false;
                     continue;
                 }
+                if (StatusStableAt(id) > now) continue; // MinimumStatusDuration: not yet held long enough
                 if (next < 0) { next = id; continue; }
                 Connector earliest = _connectors[next];
                 if (c.StatusChangedSeconds < earliest.StatusChangedSeconds

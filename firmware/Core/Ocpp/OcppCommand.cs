@@ -5,7 +5,9 @@ using ChargePoint.Core.Shell;
 namespace ChargePoint.Core.Ocpp
 {
     // ocpp: the connection, the registration, each connector's status and transaction, the queue
-    // and the message counts.
+    // and the message counts. `ocpp plug N` / `ocpp unplug N` move the simulated EV cable of
+    // connector N; `ocpp fault N` / `ocpp clear N` raise and clear a fault (OtherError) on it
+    // (0: the charge point), to see Preparing, SuspendedEV, Faulted and what the keys about them do.
     public sealed class OcppCommand : IShellCommand
     {
         private readonly OcppLifecycle _lifecycle;
@@ -18,10 +20,15 @@ namespace ChargePoint.Core.Ocpp
         }
 
         public ReadOnlySpan<byte> Name => "ocpp"u8;
-        public ReadOnlySpan<byte> Help => "connection, registration, connectors, transactions, message counts"u8;
+        public ReadOnlySpan<byte> Help => "connection, registration, connectors, queue, counts; ocpp plug|unplug|fault|clear N"u8;
 
         public void Run(ReadOnlySpan<byte> arguments, Logger reply)
         {
+            if (!arguments.IsEmpty)
+            {
+                Act(arguments, reply);
+                return;
+            }
             reply.BeginText().Append("connection "u8).Append(PhaseText(_lifecycle.State)).Append(", "u8)
                 .Append(_lifecycle.Connections).Append(" opened, "u8).Append(_lifecycle.Disconnections).Append(" closed, "u8)
                 .Append(_lifecycle.DeadLinks).Append(" found dead; path "u8)
@@ -49,6 +56,32 @@ namespace ChargePoint.Core.Ocpp
                 .Append(", errors "u8).Append(rpc.ErrorsReceived).Append(", timeouts "u8).Append(rpc.Timeouts)
                 .Append("; calls received "u8).Append(rpc.CallsReceived).Append(", errors sent "u8).Append(rpc.ErrorsSent)
                 .Append(", ignored "u8).Append(rpc.Ignored).End();
+        }
+
+        private void Act(ReadOnlySpan<byte> arguments, Logger reply)
+        {
+            int space = arguments.Length - 1;
+            while (space >= 0 && arguments[space] != (byte)' ') space--;
+            ReadOnlySpan<byte> verb = space < 0 ? arguments : Shell.Shell.Trim(arguments.Slice(0, space));
+            ReadOnlySpan<byte> number = space < 0 ? default : Shell.Shell.Trim(arguments.Slice(space + 1));
+            int connector = number.Length == 1 && number[0] >= (byte)'0' && number[0] <= (byte)'9' ? number[0] - '0' : -1;
+            bool done;
+            if (verb.SequenceEqual("plug"u8)) done = _chargePoint.PlugIn(connector);
+            else if (verb.SequenceEqual("unplug"u8)) done = _chargePoint.Unplug(connector);
+            else if (verb.SequenceEqual("fault"u8)) done = _chargePoint.ReportFault(connector, ChargePointErrorCode.OtherError);
+            else if (verb.SequenceEqual("clear"u8)) done = _chargePoint.ClearFault(connector);
+            else
+            {
+                reply.BeginText().Append("usage: ocpp [plug|unplug|fault|clear <connector>]"u8).End();
+                return;
+            }
+            if (!done)
+            {
+                reply.BeginText().Append("ocpp "u8).Append(verb).Append(": no connector "u8).Append(number).End();
+                return;
+            }
+            Connector c = _chargePoint.ConnectorAt(connector);
+            reply.BeginText().Append("connector "u8).Append(connector).Append(": "u8).Append(ChargePointStatusText.Of(c.Status)).End();
         }
 
         private static ReadOnlySpan<byte> PhaseText(OcppLifecycle.Phase phase)
