@@ -20,13 +20,7 @@ namespace ChargePoint.Tests.Core
                     .Append(4096).Append(" of ").Append(505152).AppendHex(0xDEADBEEF).End();
         }
 
-        private static long AllocatedBy(Action action)
-        {
-            action(); // warm-up: JIT, statics, first-call paths
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            action();
-            return GC.GetAllocatedBytesForCurrentThread() - before;
-        }
+        private static long AllocatedBy(Action action) => Allocations.By(action);
 
         [Fact]
         public void Formatting_and_writing_log_lines_allocates_nothing()
