@@ -127,12 +127,11 @@ namespace ChargePoint.Core.Ocpp
                 {
                     GiveUp("no pong to the WebSocket ping in time"u8);
                 }
-                if (!_accepted && _chargePoint.Registration == RegistrationStatus.Accepted && Exchanged > _exchangedAtOpen)
-                {
-                    _accepted = true;
-                    _backoff.Reset();
-                }
-                wake = Math.Min(wake, Math.Min(_nextPing, _pongDeadline));
+                CheckProven();
+                // While a ping awaits its pong only the pong's deadline counts: a ping that fell due
+                // meanwhile (a shorter interval set since) goes once the pong is in, whose bytes wake
+                // this task; waking for it now would find nothing to do, again and again.
+                wake = Math.Min(wake, _socket.PingOutstanding ? _pongDeadline : Math.Min(_nextPing, _pongDeadline));
             }
             wake = Math.Min(wake, _chargePoint.Run(now));
             wake = Math.Min(wake, _socket.NextDeadline);
@@ -143,6 +142,15 @@ namespace ChargePoint.Core.Ocpp
 
         // CALLs answered so far, ours by the central system and its by us.
         private long Exchanged => _rpc.ResultsReceived + _rpc.CallsReceived;
+
+        // The connection proved itself (the charge point registered, a CALL answered on it): the
+        // backoff starts again from its first step.
+        private void CheckProven()
+        {
+            if (_accepted || _chargePoint.Registration != RegistrationStatus.Accepted || Exchanged <= _exchangedAtOpen) return;
+            _accepted = true;
+            _backoff.Reset();
+        }
 
         // The WebSocket ping (OCPP-J 1.6 section 5: WebSocketPingInterval; 0 turns it off): false
         // when the last ping's pong is overdue.
@@ -225,7 +233,13 @@ namespace ChargePoint.Core.Ocpp
         private void OnClosed(long now)
         {
             bool wasConnected = _phase == Phase.Connected;
-            if (wasConnected) Disconnections++;
+            if (wasConnected)
+            {
+                Disconnections++;
+                // An answer that came in the same run as the close (right behind each other in the
+                // receive buffer) still counts before the next delay is drawn.
+                CheckProven();
+            }
             _rpc.OnDisconnected();
             _chargePoint.OnDisconnected();
             LogLine line = _log.Begin(LogLevel.Warning, "ocpp"u8).Append(wasConnected ? "connection closed ("u8 : "connection failed ("u8);
