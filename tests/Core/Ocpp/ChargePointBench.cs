@@ -282,26 +282,8 @@ namespace ChargePoint.Tests.Core.Ocpp
         }
 
         // What a central system answers (the OCPP 1.6 .conf of each action).
-        public string DefaultConf(SentFrame call)
-        {
-            switch (call.Action)
-            {
-                case "BootNotification":
-                    return "{\"status\":\"Accepted\",\"currentTime\":\"" + CentralSystemTime + "\",\"interval\":" + BootIntervalSeconds + "}";
-                case "Heartbeat":
-                    return "{\"currentTime\":\"" + CentralSystemTime + "\"}";
-                case "Authorize":
-                    return "{\"idTagInfo\":{\"status\":\"Accepted\"}}";
-                case "StartTransaction":
-                    return "{\"idTagInfo\":{\"status\":\"Accepted\"},\"transactionId\":" + _nextTransactionId++ + "}";
-                case "StopTransaction":
-                    return "{\"idTagInfo\":{\"status\":\"Accepted\"}}";
-                case "DataTransfer":
-                    return "{\"status\":\"UnknownVendorId\"}";
-                default:
-                    return "{}"; // StatusNotification, MeterValues
-            }
-        }
+        public string DefaultConf(SentFrame call) =>
+            DefaultAnswers.For(call.Action, CentralSystemTime, BootIntervalSeconds, ref _nextTransactionId);
 
         // ---- the central system's CALLs ---------------------------------------------------------------
         public void Deliver(string text)

@@ -371,19 +371,7 @@ namespace ChargePoint.Tests.Core.Ocpp
 
         // ---- no allocation ------------------------------------------------------------------------------------
 
-        // The least of a few runs after a warm-up (see OcppZeroAllocationTests).
-        private static long AllocatedBy(Action action)
-        {
-            action();
-            long least = long.MaxValue;
-            for (int run = 0; run < 5 && least > 0; run++)
-            {
-                long before = GC.GetAllocatedBytesForCurrentThread();
-                action();
-                least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
-            }
-            return least;
-        }
+        private static long AllocatedBy(Action action) => Allocations.By(action);
 
         [Fact]
         public void A_connected_link_exchanging_pings_pongs_and_heartbeats_allocates_nothing()

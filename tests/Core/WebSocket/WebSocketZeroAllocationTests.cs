@@ -9,21 +9,7 @@ namespace ChargePoint.Tests.Core.WebSocket
     // The firmware's heap is sealed after boot: an open connection must run without allocating.
     public class WebSocketZeroAllocationTests
     {
-        // The least of a few runs after a warm-up: the runtime itself sometimes allocates on this
-        // thread while it moves hot methods to tier-1 code, which a single run can catch; code that
-        // allocates in steady state does so on every run.
-        private static long AllocatedBy(Action action)
-        {
-            action(); // warm-up: JIT, statics, first-call paths
-            long least = long.MaxValue;
-            for (int run = 0; run < 5 && least > 0; run++)
-            {
-                long before = GC.GetAllocatedBytesForCurrentThread();
-                action();
-                least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
-            }
-            return least;
-        }
+        private static long AllocatedBy(Action action) => Allocations.By(action);
 
         [Fact]
         public void Messages_fragments_pings_and_pongs_both_ways_allocate_nothing()
