@@ -75,10 +75,13 @@ namespace ChargePoint.Drivers
 
         bool IStreamPort.IsOpen => true;
 
+        // What the transmit buffer takes now, without waiting (IStreamPort never blocks).
         int IStreamPort.Write(ReadOnlySpan<byte> data)
         {
-            Write(data);
-            return data.Length;
+            int taken = 0;
+            while (taken < data.Length && (Mmio.Read32(_base + State) & StateTxFull) == 0)
+                Mmio.Write32(_base + Data, data[taken++]);
+            return taken;
         }
     }
 }
