@@ -47,6 +47,32 @@ namespace ChargePoint.Bench
             return ok;
         }
 
+        // The session stream's benchmark: ours and the C side format the same bytes, and the C
+        // side's timed function reports the same count.
+        public static bool RunSessionLog()
+        {
+            byte[] ours = SessionLogBenchmarks.OursBytes();
+            byte[] c = SessionLogBenchmarks.CBytes();
+            if (c == null || !ours.AsSpan().SequenceEqual(c))
+            {
+                int at = 0;
+                while (c != null && at < Math.Min(ours.Length, c.Length) && ours[at] == c[at]) at++;
+                Console.WriteLine($"check usblog: the C lines differ from ours (at byte {at}: ours {Excerpt(ours, at)}, C {(c == null ? "nothing" : Excerpt(c, at))})");
+                return false;
+            }
+            long run = SessionLogBenchmarks.CRunOnce();
+            if (run != ours.Length)
+            {
+                Console.WriteLine($"check usblog: the C run reports {run} bytes, the lines are {ours.Length}");
+                return false;
+            }
+            Console.WriteLine($"check usblog: {SessionLogBenchmarks.Lines} lines, {ours.Length} bytes, C and ours byte-identical");
+            return true;
+        }
+
+        private static string Excerpt(byte[] bytes, int at) =>
+            "\"" + Encoding.ASCII.GetString(bytes, Math.Max(0, at - 20), Math.Min(40, bytes.Length - Math.Max(0, at - 20))).Replace("\r\n", "\\r\\n") + "\"";
+
         private static byte[] WriteStj(OcppMessage message, JsonWriterOptions options)
         {
             var buffer = new ArrayBufferWriter<byte>(OcppMessages.BufferSize);

@@ -12,6 +12,7 @@ using ChargePoint.Core.Ocpp.Configuration;
 using ChargePoint.Core.Ocpp.Rpc;
 using ChargePoint.Core.WebSocket;
 using ChargePoint.Core.Scheduling;
+using ChargePoint.Core.SessionLog;
 using ChargePoint.Core.Shell;
 using ChargePoint.Core.Storage;
 using ChargePoint.Core.Time;
@@ -25,7 +26,9 @@ namespace ChargePoint
     public static unsafe class Program
     {
         // The fixed sizes of the firmware, in one place.
-        public const int TaskCapacity = 8;
+        // Tasks: status, network, ocpp, config saver, demo, echo probe, shell, the session stream's
+        // sampler and pump (9), and room for the one a board's USB stack may add (EnableSessionPort).
+        public const int TaskCapacity = 10;
         public const int LogLineCapacity = 256;
         public const long StatusPeriodMilliseconds = 60000;
         public const int ConsoleInputBytes = 256;       // typed bytes waiting for the shell task
@@ -37,6 +40,11 @@ namespace ChargePoint
         public const int WebSocketReceiveBytes = OcppMessageBytes + WebSocketClient.ReceiveOverhead;
         public const int WebSocketSendBytes = 2 * OcppMessageBytes + 512; // a CALL and an answer at once, framed
         public const int TransactionQueueCapacity = 64;
+        // The session stream's ring (SessionLog): 16 KiB holds about 450 event lines (about four
+        // minutes of both connectors' readings at one a second while no host listens: what a host
+        // that opens the port sees of the past), and in high-rate mode at the 1000 Hz limit (about
+        // 82 KB/s) covers a pump or port that stalls for some 200 ms. 3.5% of the heap.
+        public const int SessionLogBytes = 16384;
 
         private static IBoard s_board;
 
@@ -103,17 +111,42 @@ namespace ChargePoint
             persistence.Restore();
             log.Begin(LogLevel.Info, "config"u8).Append("OCPP keys: "u8).Append(persistence.Restored).Append(" restored, "u8)
                 .Append(persistence.Rejected).Append(" rejected, "u8).Append(persistence.Corrupt).Append(" corrupt records skipped"u8).End();
+            var meters = new IMeter[] { null, new MeterSimulator(s_board.Clock), new MeterSimulator(s_board.Clock) };
             var connectors = new Connector[]
             {
                 new Connector(0, null),
-                new Connector(1, new MeterSimulator(s_board.Clock)),
-                new Connector(2, new MeterSimulator(s_board.Clock)),
+                new Connector(1, meters[1]),
+                new Connector(2, meters[2]),
             };
             var identity = new ChargePointIdentity("SharpCharge"u8, s_board.Name, BuildInfo.VersionText);
             var timings = new OcppTimings();
             var chargePoint = new OcppChargePoint(identity, ocppConfig, connectors, new TransactionQueue(TransactionQueueCapacity),
                 wallClock, s_board.Clock, log, timings);
             chargePoint.UseSystemReset(new SystemReset());
+
+            // The charging-session stream (the Zephyr sample's USB CDC ACM log): the charge point's
+            // session events, meter readings and the summary into a ring, a pump task to the port.
+#if BOARD_STM32F769I_DISCO
+            log.Info("main"u8, "Initializing USB High-Speed CDC ACM logger..."u8);
+#else
+            log.Info("main"u8, "Initializing UART1 session logger (in place of USB High-Speed CDC ACM)..."u8);
+#endif
+            IStreamPort sessionPort = s_board.EnableSessionPort(scheduler);
+            var session = new SessionStream(s_board.Clock, new LogRing(SessionLogBytes), sessionPort, meters, new SessionStreamOptions
+            {
+                Timestamps = settings.UsbLogTimestamps,
+                HighRateHz = settings.UsbLogHighRateHz,
+                MeterReadingSeconds = settings.UsbLogMeterSeconds,
+            });
+            var pump = new LogPump(session, scheduler);
+            session.Attach(scheduler, scheduler.Add(session), pump.Start(scheduler.Add(pump)));
+            chargePoint.UseSessionObserver(session);
+#if BOARD_STM32F769I_DISCO
+            // Until the USB stack is in, the board's port is never open: the ring keeps the latest lines.
+            log.Warning("main"u8, "USB High-Speed not available yet - session stream kept in RAM only"u8);
+#else
+            log.Info("main"u8, "UART1 enabled - demonstrating fast data logging"u8);
+#endif
             var random = new XorShiftRandom(MacSeed(s_board.Network.MacAddress));
             random.Mix((uint)s_board.Clock.UptimeMicroseconds);
             LwipTcpConnection csConnection = stack.CreateConnection();

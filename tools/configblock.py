@@ -194,8 +194,18 @@ def on_off(text):
 
 
 def seconds(text, low, high):
-    if not text.isdigit() or len(text) > 6 or not low <= int(text) <= high:
+    if not text.isdigit() or not text.isascii() or len(text) > 6 or not low <= int(text) <= high:
         raise BadValue(f"is not a whole number of seconds in {low}..{high}")
+    return text
+
+
+# SessionStreamOptions.MaxHighRateHz: the session stream's sampler runs on a millisecond clock.
+MAX_USBLOG_HZ = 1000
+
+
+def hertz(text):
+    if not text.isdigit() or not text.isascii() or len(text) > 6 or not 0 <= int(text) <= MAX_USBLOG_HZ:
+        raise BadValue(f"is not a whole number of samples per second in 0..{MAX_USBLOG_HZ}")
     return text
 
 
@@ -215,6 +225,9 @@ KEYS = [
     ("demo", lambda v: on_off(v)),
     ("demo_auth_s", lambda v: seconds(v, 0, 3600)),
     ("demo_charge_s", lambda v: seconds(v, 1, 86400)),
+    ("usblog_ts", lambda v: on_off(v)),
+    ("usblog_hz", hertz),
+    ("usblog_meter_s", lambda v: seconds(v, 1, 3600)),
 ]
 
 
@@ -269,6 +282,12 @@ def main(argv=None):
     parser.add_argument("--demo", help="on or off: the seed's demo session (firmware default on)")
     parser.add_argument("--demo-auth-s", dest="demo_auth_s", help="seconds from Boot accepted to the demo's Authorize, 0..3600 (10)")
     parser.add_argument("--demo-charge-s", dest="demo_charge_s", help="seconds of charging before the demo stops, 1..86400 (50)")
+    parser.add_argument("--usblog-ts", dest="usblog_ts",
+                        help="on or off: the console's timestamp before each session-stream event line (firmware default off)")
+    parser.add_argument("--usblog-hz", dest="usblog_hz",
+                        help=f"high-rate [HR] samples per second per charging connector, 0..{MAX_USBLOG_HZ}, 0 none (0)")
+    parser.add_argument("--usblog-meter-s", dest="usblog_meter_s",
+                        help="seconds between a charging connector's [METER] readings in the session stream, 1..3600 (1)")
     tests = parser.add_argument_group("for negative tests (not checked)")
     tests.add_argument("--raw-key", dest="raw_key", action="append", default=[], metavar="KEY=VALUE",
                        help="a line written verbatim after the other keys (repeatable)")

@@ -100,6 +100,17 @@ namespace ChargePoint.Tests.Core
             Assert.Equal(new[] { "<err> config: cs_url: wss:// needs TLS, which is not supported yet: use ws://, using board defaults" }, _h.Lines);
         }
 
+        [Fact]
+        public void The_session_stream_keys_round_trip()
+        {
+            byte[] region = Written("--usblog-ts on --usblog-hz 1000 --usblog-meter-s 5");
+            Assert.Equal("usblog_ts=on\nusblog_hz=1000\nusblog_meter_s=5\n", Ascii(region.AsSpan(16, region[6])));
+            Assert.Equal(ConfigSource.Block, _h.Load(region));
+            Assert.True(_h.Settings.UsbLogTimestamps);
+            Assert.Equal(1000, _h.Settings.UsbLogHighRateHz);
+            Assert.Equal(5, _h.Settings.UsbLogMeterSeconds);
+        }
+
         [Theory]
         [InlineData("--cs-url wss://cs/ocpp", "--cs-url 'wss://cs/ocpp': wss:// needs TLS, which is not supported yet: use ws://")]
         [InlineData("--cs-url ws://cs:0/ocpp", "--cs-url 'ws://cs:0/ocpp': port 0 out of range 1..65535")]
@@ -109,6 +120,9 @@ namespace ChargePoint.Tests.Core
         [InlineData("--password secret", "--password: 6 characters: must be 16..20, or 32..40 hex digits")]
         [InlineData("--sntp-port 70000", "70000 out of range 1..65535")]
         [InlineData("", "no keys given")]
+        [InlineData("--usblog-ts yes", "--usblog-ts 'yes': is not on or off")]
+        [InlineData("--usblog-hz 1001", "--usblog-hz '1001': is not a whole number of samples per second in 0..1000")]
+        [InlineData("--usblog-meter-s 0", "--usblog-meter-s '0': is not a whole number of seconds in 1..3600")]
         public void The_tool_refuses_bad_input_with_a_message_and_writes_nothing(string arguments, string message)
         {
             var (code, output) = Tool(arguments);

@@ -32,17 +32,20 @@ namespace ChargePoint.Tests.Core
                 "password=(none)\r\n" +
                 "demo=on\r\n" +
                 "demo_auth_s=10\r\n" +
-                "demo_charge_s=50\r\n",
+                "demo_charge_s=50\r\n" +
+                "usblog_ts=off\r\n" +
+                "usblog_hz=0\r\n" +
+                "usblog_meter_s=1\r\n",
                 Print());
         }
 
         [Fact]
         public void A_static_setup_from_a_block_prints_its_addresses_and_masks_the_password()
         {
-            _h.Load(ConfigHarness.Region("ip=10.0.0.5\nnetmask=255.255.255.0\ngateway=10.0.0.1\ndns=10.0.0.53\ndns_port=5353\npassword=correct-horse-42\ndemo=off\ndemo_charge_s=8"));
+            _h.Load(ConfigHarness.Region("ip=10.0.0.5\nnetmask=255.255.255.0\ngateway=10.0.0.1\ndns=10.0.0.53\ndns_port=5353\npassword=correct-horse-42\ndemo=off\ndemo_charge_s=8\nusblog_ts=on\nusblog_hz=1000\nusblog_meter_s=5"));
             string text = Print();
             Assert.StartsWith("# source: config block over the board defaults\r\nip=10.0.0.5\r\nnetmask=255.255.255.0\r\ngateway=10.0.0.1\r\ndns=10.0.0.53\r\ndns_port=5353\r\n", text);
-            Assert.EndsWith("password=********\r\ndemo=off\r\ndemo_auth_s=10\r\ndemo_charge_s=8\r\n", text);
+            Assert.EndsWith("password=********\r\ndemo=off\r\ndemo_auth_s=10\r\ndemo_charge_s=8\r\nusblog_ts=on\r\nusblog_hz=1000\r\nusblog_meter_s=5\r\n", text);
             Assert.DoesNotContain("correct-horse", text);
         }
 

@@ -98,6 +98,46 @@ namespace ChargePoint.Tests.Core
         public void Bad_demo_values_are_refused(string text, string error) => Assert.Equal(error, Error(text));
 
         [Fact]
+        public void The_session_stream_starts_without_timestamps_or_high_rate_samples_and_a_reading_a_second()
+        {
+            Assert.Equal(1, Apply("cp_id=CP1"));
+            Assert.False(_settings.UsbLogTimestamps);
+            Assert.Equal(0, _settings.UsbLogHighRateHz);
+            Assert.Equal(1, _settings.UsbLogMeterSeconds);
+        }
+
+        [Fact]
+        public void The_usblog_keys_set_timestamps_the_high_rate_and_the_reading_interval()
+        {
+            Assert.Equal(3, Apply("usblog_ts=on\nusblog_hz=1000\nusblog_meter_s=3600"));
+            Assert.True(_settings.UsbLogTimestamps);
+            Assert.Equal(1000, _settings.UsbLogHighRateHz);
+            Assert.Equal(3600, _settings.UsbLogMeterSeconds);
+            Assert.Equal(3, Apply("usblog_ts=off\nusblog_hz=0\nusblog_meter_s=1"));
+            Assert.False(_settings.UsbLogTimestamps);
+            Assert.Equal(0, _settings.UsbLogHighRateHz);
+            Assert.Equal(1, _settings.UsbLogMeterSeconds);
+
+            var copy = new Settings();
+            Apply("usblog_ts=on\nusblog_hz=250\nusblog_meter_s=7");
+            copy.CopyFrom(_settings);
+            Assert.True(copy.UsbLogTimestamps);
+            Assert.Equal(250, copy.UsbLogHighRateHz);
+            Assert.Equal(7, copy.UsbLogMeterSeconds);
+        }
+
+        [Theory]
+        [InlineData("usblog_ts=1", "usblog_ts: \"1\" is not on or off")]
+        [InlineData("usblog_ts=", "usblog_ts: \"\" is not on or off")]
+        [InlineData("usblog_hz=1001", "usblog_hz: \"1001\" is not a whole number of samples per second in 0..1000")]
+        [InlineData("usblog_hz=-1", "usblog_hz: \"-1\" is not a whole number of samples per second in 0..1000")]
+        [InlineData("usblog_hz=1e3", "usblog_hz: \"1e3\" is not a whole number of samples per second in 0..1000")]
+        [InlineData("usblog_meter_s=0", "usblog_meter_s: \"0\" is not a whole number of seconds in 1..3600")]
+        [InlineData("usblog_meter_s=3601", "usblog_meter_s: \"3601\" is not a whole number of seconds in 1..3600")]
+        [InlineData("usblog_hz=5\nusblog_hz=6", "usblog_hz: repeated key (line 2)")]
+        public void Bad_usblog_values_are_refused(string text, string error) => Assert.Equal(error, Error(text));
+
+        [Fact]
         public void Empty_text_applies_no_keys()
         {
             Assert.Equal(0, Apply(""));

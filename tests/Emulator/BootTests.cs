@@ -37,7 +37,7 @@ namespace ChargePoint.Tests.Emulator
                 previous = Micros(m);
             }
             Assert.Contains("<inf> main: Board mps2-an500, core clock 25000000 Hz", console);
-            Assert.Contains("<inf> main: Scheduler started: 7 of 8 tasks", console);
+            Assert.Contains("<inf> main: Scheduler started: 9 of 10 tasks", console);
             Assert.True(console.Contains("\r\n"), "lines end in CR LF like Zephyr's UART console");
         }
 

@@ -46,6 +46,11 @@ namespace ChargePoint.Tests.Emulator
         // the temp folder and deletes it when disposed). E.g. with NetworkOptions = { "id=net0" }:
         // qemu.Monitor("set_link net0 off") takes the cable out (the LAN9118's PHY reports no link).
         public bool MonitorSocket { get; init; }
+
+        // UART1, the charging-session stream under QEMU (the board's USB CDC-ACM port), captured to
+        // this file (-serial file:PATH as the second -serial, after the console's; QEMU creates or
+        // truncates it and writes each byte as the guest sends it). Null: UART1 is discarded.
+        public string SessionLogFile { get; init; }
     }
 
     // One boot of an image on QEMU's mps2-an500, console (UART0) on stdout. The process is always
@@ -95,7 +100,7 @@ namespace ChargePoint.Tests.Emulator
         // The longest path a Unix socket address holds (sun_path: 108 bytes with its NUL).
         public const int MaxSocketPathBytes = 107;
 
-        // QEMU's command line for one boot: the machine, UART0 on stdio (UART1 discarded), then
+        // QEMU's command line for one boot: the machine, UART0 on stdio (UART1 discarded or captured), then
         // what `options` asks for. Checks that the configuration block file exists.
         // `monitorSocket`: the socket's path, given exactly when options.MonitorSocket is set.
         public static IReadOnlyList<string> BuildArguments(string elf, QemuOptions options, string monitorSocket = null)
@@ -117,10 +122,18 @@ namespace ChargePoint.Tests.Emulator
             {
                 throw new ArgumentException("a monitor socket path needs MonitorSocket = true", nameof(monitorSocket));
             }
+            string uart1 = "null";
+            if (options.SessionLogFile != null)
+            {
+                string path = Path.GetFullPath(options.SessionLogFile);
+                // The legacy -serial syntax has no escape for a comma (it would start a chardev option).
+                if (path.Contains(',')) throw new ArgumentException($"a session log path without commas, not {path}", nameof(options));
+                uart1 = "file:" + path;
+            }
             var arguments = new List<string>
             {
                 "-M", "mps2-an500", "-display", "none", "-monitor", monitor,
-                "-serial", "stdio", "-serial", "null",
+                "-serial", "stdio", "-serial", uart1,
             };
             var networkOptions = options.NetworkOptions ?? Array.Empty<string>();
             if (options.Network && options.SocketNetwork.HasValue)

@@ -31,6 +31,9 @@ namespace ChargePoint.Core.Config
             reply.BeginText().Append("demo="u8).Append(s.DemoEnabled ? "on"u8 : "off"u8).End();
             reply.BeginText().Append("demo_auth_s="u8).Append(s.DemoAuthorizeSeconds).End();
             reply.BeginText().Append("demo_charge_s="u8).Append(s.DemoChargeSeconds).End();
+            reply.BeginText().Append("usblog_ts="u8).Append(s.UsbLogTimestamps ? "on"u8 : "off"u8).End();
+            reply.BeginText().Append("usblog_hz="u8).Append(s.UsbLogHighRateHz).End();
+            reply.BeginText().Append("usblog_meter_s="u8).Append(s.UsbLogMeterSeconds).End();
         }
 
         private static ReadOnlySpan<byte> SourceText(ConfigSource source)

@@ -19,6 +19,9 @@ namespace ChargePoint.Core.Config
     //   demo      on or off: the seed's demo session (default on)
     //   demo_auth_s   0..3600: seconds from BootNotification accepted to the demo's Authorize (10)
     //   demo_charge_s 1..86400: seconds of charging before the demo stops (50)
+    //   usblog_ts     on or off: the console's timestamp before each session-stream event line (off)
+    //   usblog_hz     0..1000: high-rate samples per second per charging connector, 0 none (0)
+    //   usblog_meter_s 1..3600: seconds between a charging connector's [METER] readings (1)
     public static class ConfigText
     {
         private const int Ip = 0;
@@ -34,6 +37,9 @@ namespace ChargePoint.Core.Config
         private const int Demo = 10;
         private const int DemoAuthorize = 11;
         private const int DemoCharge = 12;
+        private const int UsbLogTimestamps = 13;
+        private const int UsbLogHighRate = 14;
+        private const int UsbLogMeter = 15;
 
         // Applies every line of `text` over `target`, then checks the result as a whole. Returns the
         // number of keys applied, or -1 with `error` holding one line naming the field and what is
@@ -102,6 +108,9 @@ namespace ChargePoint.Core.Config
             if (key.SequenceEqual("demo"u8)) return Demo;
             if (key.SequenceEqual("demo_auth_s"u8)) return DemoAuthorize;
             if (key.SequenceEqual("demo_charge_s"u8)) return DemoCharge;
+            if (key.SequenceEqual("usblog_ts"u8)) return UsbLogTimestamps;
+            if (key.SequenceEqual("usblog_hz"u8)) return UsbLogHighRate;
+            if (key.SequenceEqual("usblog_meter_s"u8)) return UsbLogMeter;
             return -1;
         }
 
@@ -174,26 +183,41 @@ namespace ChargePoint.Core.Config
                     return ApplyChargePointId(value, target, error);
 
                 case Demo:
-                    if (value.SequenceEqual("on"u8)) target.DemoEnabled = true;
-                    else if (value.SequenceEqual("off"u8)) target.DemoEnabled = false;
-                    else
+                case UsbLogTimestamps:
+                    bool on = value.SequenceEqual("on"u8);
+                    if (!on && !value.SequenceEqual("off"u8))
                     {
                         error.AppendQuoted(value).Append(" is not on or off"u8);
                         return false;
                     }
+                    if (id == Demo) target.DemoEnabled = on;
+                    else target.UsbLogTimestamps = on;
+                    return true;
+
+                case UsbLogHighRate:
+                    // SessionStreamOptions.MaxHighRateHz: the sampler's millisecond clock.
+                    if (!TryParseSeconds(value, out int hertz) || hertz > SessionLog.SessionStreamOptions.MaxHighRateHz)
+                    {
+                        error.AppendQuoted(value).Append(" is not a whole number of samples per second in 0.."u8)
+                            .Append(SessionLog.SessionStreamOptions.MaxHighRateHz);
+                        return false;
+                    }
+                    target.UsbLogHighRateHz = hertz;
                     return true;
 
                 case DemoAuthorize:
                 case DemoCharge:
+                case UsbLogMeter:
                     int minimum = id == DemoAuthorize ? 0 : 1;
-                    int maximum = id == DemoAuthorize ? 3600 : 86400;
+                    int maximum = id == DemoAuthorize ? 3600 : id == DemoCharge ? 86400 : SessionLog.SessionStreamOptions.MaxMeterReadingSeconds;
                     if (!TryParseSeconds(value, out int seconds) || seconds < minimum || seconds > maximum)
                     {
                         error.AppendQuoted(value).Append(" is not a whole number of seconds in "u8).Append(minimum).Append(".."u8).Append(maximum);
                         return false;
                     }
                     if (id == DemoAuthorize) target.DemoAuthorizeSeconds = seconds;
-                    else target.DemoChargeSeconds = seconds;
+                    else if (id == DemoCharge) target.DemoChargeSeconds = seconds;
+                    else target.UsbLogMeterSeconds = seconds;
                     return true;
 
                 default:

@@ -63,6 +63,14 @@ namespace ChargePoint.Core.Config
         public int DemoAuthorizeSeconds { get; internal set; }
         public int DemoChargeSeconds { get; internal set; }
 
+        // The charging-session stream (SessionLog): the console's timestamp before each event line,
+        // high-rate samples per second per charging connector (0: none), and seconds between the
+        // meter readings of a charging connector.
+        public const int DefaultUsbLogMeterSeconds = 1;
+        public bool UsbLogTimestamps { get; internal set; }
+        public int UsbLogHighRateHz { get; internal set; }
+        public int UsbLogMeterSeconds { get; internal set; }
+
         // What a board starts from before its defaults: DHCP for address and DNS, standard ports,
         // no servers, no identity.
         public void Reset()
@@ -84,6 +92,9 @@ namespace ChargePoint.Core.Config
             DemoEnabled = true;
             DemoAuthorizeSeconds = DefaultDemoAuthorizeSeconds;
             DemoChargeSeconds = DefaultDemoChargeSeconds;
+            UsbLogTimestamps = false;
+            UsbLogHighRateHz = 0;
+            UsbLogMeterSeconds = DefaultUsbLogMeterSeconds;
         }
 
         public void CopyFrom(Settings other)
@@ -104,6 +115,9 @@ namespace ChargePoint.Core.Config
             DemoEnabled = other.DemoEnabled;
             DemoAuthorizeSeconds = other.DemoAuthorizeSeconds;
             DemoChargeSeconds = other.DemoChargeSeconds;
+            UsbLogTimestamps = other.UsbLogTimestamps;
+            UsbLogHighRateHz = other.UsbLogHighRateHz;
+            UsbLogMeterSeconds = other.UsbLogMeterSeconds;
         }
 
         // The setters take checked values: a longer one is a broken contract (index out of range).

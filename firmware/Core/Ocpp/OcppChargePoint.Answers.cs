@@ -173,8 +173,9 @@ namespace ChargePoint.Core.Ocpp
             return true;
         }
 
-        // Zephyr's numbering of an authorization status in "ocpp auth 0> idcon N status S".
-        private static int ZephyrStatus(AuthorizationStatus status) =>
+        // Zephyr's numbering of an authorization status in "ocpp auth 0> idcon N status S" (and in
+        // the session stream's [AUTH] line).
+        internal static int ZephyrStatus(AuthorizationStatus status) =>
             status == AuthorizationStatus.Accepted ? 1 : status == AuthorizationStatus.Blocked ? 2
             : status == AuthorizationStatus.Expired ? 3 : status == AuthorizationStatus.ConcurrentTx ? 4 : 0;
 

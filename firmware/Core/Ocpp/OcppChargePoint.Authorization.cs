@@ -57,6 +57,7 @@ namespace ChargePoint.Core.Ocpp
             _authorizeOutcome[connector] = AuthorizeOutcome.Pending;
             _authorizeSource[connector] = AuthorizationSource.None;
             _remoteStart[connector] = remoteStart;
+            _sessionObserver?.AuthorizationRequested(connector, c.IdTag);
             if (TryAuthorizeLocally(connector)) return true;
             _authorizePending[connector] = true;
             Wake();
@@ -119,6 +120,7 @@ namespace ChargePoint.Core.Ocpp
             _authorizeStatus[id] = status;
             _authorizeOutcome[id] = AuthorizeOutcome.Answered;
             _authorizeSource[id] = source;
+            _sessionObserver?.Authorized(id, status);
             if (source != AuthorizationSource.CentralSystem)
             {
                 _log.Begin(LogLevel.Info, "ocpp"u8).Append("idTag "u8).Append(_connectors[id].IdTag).Append(" on connector "u8).Append(id)
@@ -137,6 +139,7 @@ namespace ChargePoint.Core.Ocpp
             _authorizePending[id] = false;
             _authorizeOutcome[id] = AuthorizeOutcome.Failed;
             _authorizeSource[id] = AuthorizationSource.None;
+            _sessionObserver?.Authorized(id, AuthorizationStatus.Invalid);
             if (!_remoteStart[id]) return;
             _remoteStart[id] = false;
             _log.Begin(LogLevel.Warning, "ocpp"u8).Append("remote start on connector "u8).Append(id).Append(" not started: no authorization"u8).End();

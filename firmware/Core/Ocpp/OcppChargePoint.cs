@@ -89,6 +89,11 @@ namespace ChargePoint.Core.Ocpp
         // Boot: how this image restarts (OCPP 1.6 5.14 Reset). Without one, Reset.req is Rejected.
         public void UseSystemReset(ISystemReset reset) => _systemReset = reset;
 
+        // Boot: who is told of each charging session's steps (the session stream). Optional.
+        public void UseSessionObserver(IChargingSessionObserver observer) => _sessionObserver = observer;
+
+        private IChargingSessionObserver _sessionObserver;
+
         private Scheduling.Scheduler _scheduler;
         private int _owner = -1;
 
@@ -162,6 +167,7 @@ namespace ChargePoint.Core.Ocpp
             int local = _nextLocalTransactionId++;
             c.Meter.Connect();
             c.BeginTransaction(local, c.Meter.EnergyWh);
+            _sessionObserver?.TransactionStarted(connector, c.IdTag);
             Refresh(c);
             var message = new TransactionMessage
             {
@@ -184,6 +190,7 @@ namespace ChargePoint.Core.Ocpp
             if (connector < 1 || connector > ConnectorCount) return false;
             Connector c = _connectors[connector];
             if (!c.HasTransaction) return false;
+            _sessionObserver?.TransactionStopping(connector);
             c.Meter.Disconnect();
             var message = new TransactionMessage
             {
