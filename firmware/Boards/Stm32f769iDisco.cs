@@ -42,13 +42,17 @@ namespace ChargePoint.Boards
         private const uint SyscfgPmc = 0x40013804;      // RM0410 7.2.2 SYSCFG_PMC
 
         private const uint GpioABase = 0x40020000;      // RM0410 2.2.2 memory map
+        private const uint GpioBBase = 0x40020400;
         private const uint GpioCBase = 0x40020800;
         private const uint GpioGBase = 0x40021800;
+        private const uint GpioHBase = 0x40021C00;
+        private const uint GpioIBase = 0x40022000;
         private const uint GpioModer = 0x00;            // RM0410 6.4.1
         private const uint GpioOspeedr = 0x08;          // RM0410 6.4.3
         private const uint GpioAfrl = 0x20;             // RM0410 6.4.9
         private const uint GpioAfrh = 0x24;             // RM0410 6.4.10
         private const uint AlternateFunctionEthernet = 11; // RM0410 42.3: every MAC signal is on AF11
+        private const uint AlternateFunctionUlpi = 10;     // DS11532 alternate functions: OTG_HS_ULPI_* on AF10 (see ConfigureUlpiPins)
         private const uint Usart1Base = 0x40011000;
 
         // RM0410 45.1: the 96-bit unique device ID, three words from 0x1FF0F420.
@@ -57,8 +61,10 @@ namespace ChargePoint.Boards
 
         public const int Usart1Irq = 37; // RM0410 table 46: USART1 global interrupt
         public const int EthIrq = 61;    // RM0410 table 46: Ethernet global interrupt
+        public const int OtgHsIrq = 77;  // RM0410 table 46: USB On The Go HS global interrupt
         public const int ConsoleReceivePriority = 12; // below SysTick (0): typing never delays the tick
         public const int NetworkPriority = 8;         // above the console: a frame burst is drained first
+        public const int UsbPriority = 10;            // below the network, above the console
         public const int EthernetPhyAddress = 0;      // UM2033: the LAN8742A's PHYAD strap
 
         // Flash sector 11, the last 256 KiB of the 2 MiB single-bank layout (RM0410 3.3.1:
@@ -102,6 +108,36 @@ namespace ChargePoint.Boards
         {
             public bool IsOpen => false;
             public int Write(ReadOnlySpan<byte> data) => 0;
+        }
+
+        // Boot, before the heap is sealed (Start allocates the port's event queue and its DMA
+        // block): the USB OTG_HS port the device core drives (IUsbPort), started and soft-
+        // disconnected, its interrupt attached; `taskId` is the device core's task, which every
+        // USB event signals. The ULPI pins are routed here. Clocks: nothing beyond what
+        // Initialize set up. The port gates on its own AHB clock and the ULPI clock (RCC_AHB1ENR
+        // OTGHSEN, OTGHSULPIEN, RM0410 5.3.10). PLL48CLK (the PLLQ output, 48 MHz) serves OTG_FS
+        // and OTG_HS only when OTG_HS runs on its embedded full-speed PHY. With the USB3320 on
+        // ULPI, the PHY side runs on the 60 MHz ULPI_CK the PHY drives into PA5 (the USB3320 makes
+        // it from its own reference clock on the board). The AHB side needs HCLK of at least 30 MHz
+        // for high speed; it gets 216 MHz. RCC_AHB1LPENR keeps both clocks running in Sleep
+        // (OTGHSLPEN and OTGHSULPILPEN are set at reset), so the idle loop's WFI does not stop USB.
+        // A port that cannot start (most likely no ULPI clock: PHY unpowered or held in reset) is
+        // returned with IsStarted false and its Failure. Nothing panics: the charge point works
+        // without its USB log, and the caller decides what to print.
+        public DwcOtgHs CreateUsbPort(Scheduler scheduler, int taskId)
+        {
+            ConfigureUlpiPins();
+            var port = new DwcOtgHs(new MmioBus());
+            port.Start(scheduler, taskId);
+            if (port.IsStarted) UsbInterrupt.Attach(port, OtgHsIrq, UsbPriority);
+            return port;
+        }
+
+        // The 96-bit unique device ID (RM0410 45.1), byte 0 first: for a USB serial number.
+        public static void ReadUniqueId(Span<byte> destination)
+        {
+            for (int i = 0; i < UniqueIdBytes && i < destination.Length; i++)
+                destination[i] = (byte)(Mmio.Read32(UniqueIdBase + (uint)(i & ~3)) >> ((i & 3) * 8));
         }
 
         // Flash sectors 9 and 10 (RM0410 3.3.1, 256 KiB each; the linker script keeps the image
@@ -209,6 +245,42 @@ namespace ChargePoint.Boards
             uint afr = pin < 8 ? GpioAfrl : GpioAfrh;
             int four = (pin & 7) * 4;
             Mmio.Modify(port + afr, 0xFu << four, AlternateFunctionEthernet << four);
+        }
+
+        // The USB3320's ULPI bus as the DISCO board wires it: PA5 CK, PA3 D0, PB0 D1, PB1 D2,
+        // PB10 D3, PB11 D4, PB12 D5, PB13 D6, PB5 D7, PC0 STP, PI11 DIR, PH4 NXT, all on AF10. The
+        // pins are the ones Zephyr's stm32f769i_disco board description gives its OTG_HS ULPI PHY,
+        // the AF numbers those of ST's pin data for the STM32F769NIHx (as Zephyr's hal_stm32
+        // carries it; DS11532's alternate-function table); UM2033's schematic is the authority and
+        // was not at hand. PI11 and PH4 are this board's choice: the chip also offers DIR/NXT on
+        // PC2/PC3. Very high speed for the 60 MHz bus; push-pull, no pull (OTYPER/PUPDR reset values).
+        private static void ConfigureUlpiPins()
+        {
+            // GPIOAEN, GPIOBEN, GPIOCEN, GPIOHEN, GPIOIEN (RM0410 5.3.10)
+            Mmio.SetBits(RccAhb1Enr, (1u << 0) | (1u << 1) | (1u << 2) | (1u << 7) | (1u << 8));
+            Mmio.Read32(RccAhb1Enr);
+            ConfigureUlpiPin(GpioABase, 3);
+            ConfigureUlpiPin(GpioABase, 5);
+            ConfigureUlpiPin(GpioBBase, 0);
+            ConfigureUlpiPin(GpioBBase, 1);
+            ConfigureUlpiPin(GpioBBase, 5);
+            ConfigureUlpiPin(GpioBBase, 10);
+            ConfigureUlpiPin(GpioBBase, 11);
+            ConfigureUlpiPin(GpioBBase, 12);
+            ConfigureUlpiPin(GpioBBase, 13);
+            ConfigureUlpiPin(GpioCBase, 0);
+            ConfigureUlpiPin(GpioHBase, 4);
+            ConfigureUlpiPin(GpioIBase, 11);
+        }
+
+        private static void ConfigureUlpiPin(uint port, int pin)
+        {
+            int two = pin * 2;
+            Mmio.Modify(port + GpioModer, 3u << two, 2u << two);   // alternate function
+            Mmio.Modify(port + GpioOspeedr, 3u << two, 3u << two); // very high speed
+            uint afr = pin < 8 ? GpioAfrl : GpioAfrh;
+            int four = (pin & 7) * 4;
+            Mmio.Modify(port + afr, 0xFu << four, AlternateFunctionUlpi << four);
         }
 
         // A locally administered unicast address (first byte 0x02) from the unique ID: its 12
