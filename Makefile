@@ -3,8 +3,13 @@
 #
 #   make deps                     install/restore every tool the build needs (Debian + .NET SDK)
 #   make [BOARD=...]              build build/<board>/sharpcharge.elf (+ .bin, .map, size table)
-#   make run                      boot the mps2-an500 image in QEMU, console on this terminal
+#   make run                      boot the mps2-an500 image in QEMU, console on this terminal; the
+#                                 session stream (UART1) goes to build/mps2-an500/session.log
+#   make logview                  check, show and plot the session stream (tools/logview) into
+#                                 build/logview/: LOGVIEW_IN=file|/dev/ttyACM0|tcp:host:port,
+#                                 LOGVIEW_OUT=folder, LOGVIEW_FOLLOW=1 (follow it live, Ctrl-C ends)
 #   make flash / make monitor     program the STM32F769I-DISCO / open its ST-LINK console
+#   make monitor-usb              the board's USB CDC-ACM session stream in screen (USB_TTY=/dev/ttyACM0)
 #   make size | clean | test
 #
 # BOARD: mps2-an500 (default, QEMU) or stm32f769i-disco.
@@ -79,7 +84,7 @@ LWIP_OBJECTS     := $(patsubst $(LWIP_DIR)/%.c,$(BUILD)/lwip/%.o,$(LWIP_SOURCES)
 NATIVE_HEADERS   := $(wildcard native/*.h native/arch/*.h)
 FIRMWARE_DEFINES := $(BOARD_MACRO)$(if $(VARIANT),;$(shell echo $(VARIANT) | tr a-z A-Z))
 
-.PHONY: all deps run flash monitor size clean test test-host test-emulator check-tools images
+.PHONY: all deps run flash monitor monitor-usb logview size clean test test-host test-emulator check-tools images
 .DEFAULT_GOAL := all
 
 all: $(ELF) $(BUILD)/$(NAME).bin
@@ -168,14 +173,15 @@ config-block:
 	@rm -f $(CONFIG_BLOCK)
 	@$(if $(strip $(CONFIG_OPTIONS)),python3 tools/configblock.py -o $(CONFIG_BLOCK) $(CONFIG_OPTIONS),echo "CONFIG  board defaults (no block: set CS_URL=, CP_ID=, SNTP=, ... to write one)")
 
-# Console on stdio (Ctrl-A X quits QEMU). UART1, the session stream, goes to build/uart1.log.
+# Console on stdio (Ctrl-A X quits QEMU). UART1, the session stream, goes to $(BUILD)/session.log:
+# tools/run-qemu.sh adds it as QEMU's second -serial and says how to watch it (make logview).
 # The NIC is on QEMU's user network: the guest is 10.0.2.15, the host's 127.0.0.1 is 10.0.2.2.
 # The local central system (tools/csms) runs beside it unless CSMS=0 (point CS_URL= at another one).
 QEMU_NET := -nic user,model=lan9118
 CSMS     ?= 1
 run: $(ELF) config-block
 	@test "$(BOARD)" = mps2-an500 || { echo "make run boots the mps2-an500 image (QEMU); BOARD=$(BOARD) runs on hardware: make flash"; exit 2; }
-	@tools/run-qemu.sh $(ELF) $(BUILD) $(CSMS) -M mps2-an500 -nographic -serial mon:stdio -serial file:$(BUILD)/uart1.log $(QEMU_NET) \
+	@tools/run-qemu.sh $(ELF) $(BUILD) $(CSMS) -M mps2-an500 -nographic -serial mon:stdio $(QEMU_NET) \
 		$(if $(strip $(CONFIG_OPTIONS)),-device loader$(comma)file=$(CONFIG_BLOCK)$(comma)addr=$(CONFIG_ADDRESS)$(comma)force-raw=on)
 
 # Not testable here (no board attached to CI): written from OpenOCD 0.12's board file and UM2033.
@@ -189,8 +195,30 @@ MONITOR_PORT ?= /dev/ttyACM0
 monitor:
 	screen $(MONITOR_PORT) 115200
 
+# The session stream on the board's USB OTG HS port (USB CDC-ACM; the ST-LINK port is the console).
+# With both cables in, the CDC port is often the second one: USB_TTY=/dev/ttyACM1.
+USB_TTY ?= /dev/ttyACM0
+monitor-usb:
+	@test -e '$(USB_TTY)' || { echo "monitor-usb: $(USB_TTY) does not exist. Plug the board's USB OTG HS port (the session stream), not only the ST-LINK one; with both in, it may be another ttyACM (ls -l /dev/serial/by-id/): make monitor-usb USB_TTY=/dev/ttyACM1" >&2; exit 1; }
+	screen $(USB_TTY) 115200
+
+# ---- the session stream: tools/logview -----------------------------------------------------
+# Reads the stream (a file, /dev/ttyACM0, a pty, tcp:HOST:PORT), checks every line and the
+# summary's figures, shows it live (a table on a terminal, plain lines on a pipe) and writes
+# meter.csv, hr.csv, session.png, session.svg and report.txt into LOGVIEW_OUT. Exit 0: all good;
+# 1: problems found; 2: bad arguments; 3: the input cannot be read; 4: the outputs cannot be
+# written. LOGVIEW_ARGS= passes more (--seconds N, --until-summary, --plain; logview --help).
+LOGVIEW_IN     ?= build/mps2-an500/session.log
+LOGVIEW_OUT    ?= build/logview
+LOGVIEW_FOLLOW ?=
+LOGVIEW_ARGS   ?=
+LOGVIEW_DLL    := tools/logview/bin/Release/net10.0/logview.dll
+logview:
+	@out=$$(dotnet build tools/logview/Logview.csproj -c Release --nologo -v quiet 2>&1) || { echo "$$out"; echo "logview: building tools/logview failed (make deps restores its packages)" >&2; exit 1; }
+	@dotnet $(LOGVIEW_DLL) '$(LOGVIEW_IN)' --out '$(LOGVIEW_OUT)' $(if $(filter-out 0,$(LOGVIEW_FOLLOW)),--follow) $(LOGVIEW_ARGS)
+
 clean:
-	rm -rf build tests/bin tests/obj bench/bin bench/obj
+	rm -rf build tests/bin tests/obj bench/bin bench/obj tools/logview/bin tools/logview/obj
 
 # Every test: host tests of Core, then emulator tests that boot the images in QEMU.
 images:

@@ -7,20 +7,30 @@
   ./build.ps1 all -Board stm32f769i-disco   # build the board image
   ./build.ps1 deps; ./build.ps1 run; ./build.ps1 test
   ./build.ps1 run -CsUrl ws://10.0.2.2:9000/x -CpId CP9   # boot with a configuration block
-  Targets: all deps run flash monitor size clean test test-host images bench
+  ./build.ps1 logview -LogviewFollow                        # watch build/mps2-an500/session.log live
+  ./build.ps1 logview -LogviewIn /dev/ttyACM0 -LogviewOut build/board-session
+  Targets: all deps run flash monitor monitor-usb logview size clean test test-host images bench
+  run: the session stream (UART1) goes to build/mps2-an500/session.log (tools/run-qemu.sh adds it).
+  logview (the Makefile's LOGVIEW_IN, LOGVIEW_OUT, LOGVIEW_FOLLOW, LOGVIEW_ARGS): -LogviewIn -LogviewOut
+  -LogviewFollow -LogviewArgs. monitor-usb (USB_TTY): -UsbTty.
   Configuration block (the Makefile's CS_URL, CP_ID, CP_PASSWORD, NET_IP, NET_MASK, NET_GW, DNS,
   DNS_PORT, SNTP, SNTP_PORT): -CsUrl -CpId -CpPassword -NetIp -NetMask -NetGw -Dns -DnsPort -Sntp
   -SntpPort -Demo -DemoAuthS -DemoChargeS. run loads it into QEMU and flash programs it; only the
   values given go into it. run starts the local central system (tools/csms) unless -Csms 0.
 #>
 param(
-    [ValidateSet('all', 'deps', 'run', 'flash', 'monitor', 'size', 'clean', 'test', 'test-host', 'images', 'bench')]
+    [ValidateSet('all', 'deps', 'run', 'flash', 'monitor', 'monitor-usb', 'logview', 'size', 'clean', 'test', 'test-host', 'images', 'bench')]
     [string]$Target = 'all',
     [ValidateSet('mps2-an500', 'stm32f769i-disco')]
     [string]$Board = 'mps2-an500',
     [ValidateSet('', 'selftest', 'bare')]
     [string]$Variant = '',
     [string]$MonitorPort = '/dev/ttyACM0',
+    [string]$UsbTty = '/dev/ttyACM0',
+    [string]$LogviewIn = 'build/mps2-an500/session.log',
+    [string]$LogviewOut = 'build/logview',
+    [switch]$LogviewFollow,
+    [string[]]$LogviewArgs = @(),
     [string]$CsUrl = '',
     [string]$CpId = '',
     [string]$CpPassword = '',
@@ -245,6 +255,7 @@ switch ($Target) {
             Write-Host '==> and lwIP 2.1.3 into native/vendor/lwip (the tarball and sha256 that tools/fetch-lwip.sh names)'
             Invoke-Tool dotnet @('restore', 'tools/deps/ilcompiler.csproj', '--nologo', "-p:IlcRid=$Rid")
             Invoke-Tool dotnet @('restore', 'tests/ChargePoint.Tests.csproj', '--nologo')
+            Invoke-Tool dotnet @('restore', 'tools/logview/Logview.csproj', '--nologo')
         }
     }
     'run' {
@@ -254,8 +265,9 @@ switch ($Target) {
         # The NIC is on QEMU's user network: the guest is 10.0.2.15, the host's 127.0.0.1 is 10.0.2.2.
         $loader = if ($ConfigOptions) { @('-device', "loader,file=$Build/config.bin,addr=$($ConfigAddress[$Board]),force-raw=on") } else { @() }
         # tools/run-qemu.sh starts the local central system beside QEMU and stops it with QEMU.
-        Invoke-Tool bash (@('tools/run-qemu.sh', $Elf, $Build, $Csms, '-M', 'mps2-an500', '-nographic', '-serial', 'mon:stdio',
-            '-serial', "file:$Build/uart1.log") + $QemuNet + $loader)
+        # It also adds UART1, the session stream, as the second -serial: $Build/session.log.
+        Invoke-Tool bash (@('tools/run-qemu.sh', $Elf, $Build, $Csms, '-M', 'mps2-an500', '-nographic', '-serial', 'mon:stdio') +
+            $QemuNet + $loader)
     }
     'flash' {
         & $PSCommandPath all -Board stm32f769i-disco
@@ -266,8 +278,23 @@ switch ($Target) {
         Invoke-Tool openocd (@('-f', 'board/stm32f769i-disco.cfg') + $program + @('-c', 'reset run', '-c', 'exit'))
     }
     'monitor' { & screen $MonitorPort 115200 }
+    'monitor-usb' {
+        # The session stream on the board's USB OTG HS port (CDC-ACM); the ST-LINK port is the console.
+        if (-not (Test-Path $UsbTty)) {
+            throw "build: $UsbTty does not exist. Plug the board's USB OTG HS port (the session stream), not only the ST-LINK one; with both in, it may be another ttyACM (ls -l /dev/serial/by-id/): ./build.ps1 monitor-usb -UsbTty /dev/ttyACM1"
+        }
+        & screen $UsbTty 115200
+    }
+    'logview' {
+        # tools/logview: checks, shows and plots the session stream (see the Makefile's logview).
+        $out = & dotnet build tools/logview/Logview.csproj -c Release --nologo -v quiet 2>&1
+        if ($LASTEXITCODE -ne 0) { $out | Write-Host; throw 'build: building tools/logview failed (./build.ps1 deps restores its packages)' }
+        $arguments = @('tools/logview/bin/Release/net10.0/logview.dll', $LogviewIn, '--out', $LogviewOut)
+        if ($LogviewFollow) { $arguments += '--follow' }
+        Invoke-Tool dotnet ($arguments + $LogviewArgs)
+    }
     'bench' { Invoke-Tool bash @('tools/bench.sh') }
-    'clean' { foreach ($dir in 'build', 'tests/bin', 'tests/obj', 'bench/bin', 'bench/obj') { if (Test-Path $dir) { Remove-Item -Recurse -Force $dir } } }
+    'clean' { foreach ($dir in 'build', 'tests/bin', 'tests/obj', 'bench/bin', 'bench/obj', 'tools/logview/bin', 'tools/logview/obj') { if (Test-Path $dir) { Remove-Item -Recurse -Force $dir } } }
     'images' { Invoke-Images }
     'test' {
         Invoke-Images

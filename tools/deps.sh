@@ -9,7 +9,8 @@ fail() { printf 'deps: %s\n' "$*" >&2; exit 1; }
 
 SUDO=""
 [ "$(id -u)" != 0 ] && command -v sudo >/dev/null && SUDO=sudo
-APT_PACKAGES="gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi qemu-system-arm openocd screen"
+# fonts-dejavu-core: the font tools/logview draws its plots with (loaded from its file: no fontconfig).
+APT_PACKAGES="gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi qemu-system-arm openocd screen fonts-dejavu-core"
 missing=""
 for p in $APT_PACKAGES; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
@@ -40,6 +41,9 @@ step "ilc: $ILC"
 
 step "nuget: restoring the test project"
 dotnet restore tests/ChargePoint.Tests.csproj --nologo -v quiet || fail "NuGet restore of tests/ChargePoint.Tests.csproj failed"
+
+step "nuget: restoring tools/logview (Spectre.Console, ScottPlot, SkiaSharp's Linux native library, System.IO.Ports)"
+dotnet restore tools/logview/Logview.csproj --nologo -v quiet || fail "NuGet restore of tools/logview/Logview.csproj failed"
 
 tools/fetch-lwip.sh || fail "fetching lwIP failed (see above)"
 

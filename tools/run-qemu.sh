@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # `make run`: boots the mps2-an500 image in QEMU with the local central system (tools/csms) beside
 # it, so the demo session runs end to end. Quitting QEMU (Ctrl-A X, or Ctrl-C) stops both.
+# The session stream (UART1) goes to BUILD_DIR/session.log: added here as QEMU's second -serial,
+# after the console's (the arguments' -serial mon:stdio), so it is UART1 whoever calls this.
 # Usage: tools/run-qemu.sh ELF BUILD_DIR CSMS(0|1) [qemu arguments...]
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -34,5 +36,9 @@ if [ "$want_csms" = 1 ]; then
         csms_pid=""
     fi
 fi
+session="$build/session.log"
+watch="make logview LOGVIEW_FOLLOW=1"
+[ "$session" = build/mps2-an500/session.log ] || watch="make logview LOGVIEW_IN=$session LOGVIEW_FOLLOW=1"
+echo "SESSION the session stream (UART1) goes to $session: watch it with '$watch' or 'tail -f $session' in another terminal"
 echo "QEMU    $elf  (quit: Ctrl-A then X)"
-qemu-system-arm "$@" -kernel "$elf"
+qemu-system-arm "$@" -serial "file:$session" -kernel "$elf"
