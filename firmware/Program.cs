@@ -131,7 +131,7 @@ namespace ChargePoint
 #else
             log.Info("main"u8, "Initializing UART1 session logger (in place of USB High-Speed CDC ACM)..."u8);
 #endif
-            IStreamPort sessionPort = s_board.EnableSessionPort(scheduler);
+            IStreamPort sessionPort = s_board.EnableSessionPort(scheduler, out ReadOnlySpan<byte> sessionPortFailure);
             var session = new SessionStream(s_board.Clock, new LogRing(SessionLogBytes), sessionPort, meters, new SessionStreamOptions
             {
                 Timestamps = settings.UsbLogTimestamps,
@@ -141,11 +141,16 @@ namespace ChargePoint
             var pump = new LogPump(session, scheduler);
             session.Attach(scheduler, scheduler.Add(session), pump.Start(scheduler.Add(pump)));
             chargePoint.UseSessionObserver(session);
+            if (!sessionPortFailure.IsEmpty)
+            {
+                // The charge point goes on without it: the ring keeps the latest lines.
+                log.Error("main"u8, sessionPortFailure);
+                log.Warning("main"u8, "session stream kept in RAM only"u8);
+            }
 #if BOARD_STM32F769I_DISCO
-            // Until the USB stack is in, the board's port is never open: the ring keeps the latest lines.
-            log.Warning("main"u8, "USB High-Speed not available yet - session stream kept in RAM only"u8);
+            else log.Info("main"u8, "USB High-Speed enabled - demonstrating fast data logging"u8);
 #else
-            log.Info("main"u8, "UART1 enabled - demonstrating fast data logging"u8);
+            else log.Info("main"u8, "UART1 enabled - demonstrating fast data logging"u8);
 #endif
             var random = new XorShiftRandom(MacSeed(s_board.Network.MacAddress));
             random.Mix((uint)s_board.Clock.UptimeMicroseconds);

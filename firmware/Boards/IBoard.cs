@@ -43,6 +43,8 @@ namespace ChargePoint.Boards
 
         // Boot: the port the charging-session stream goes out of (USB CDC-ACM on the board, UART1
         // under QEMU), started. A board whose port needs a task of its own adds it to `scheduler`.
-        IStreamPort EnableSessionPort(Scheduler scheduler);
+        // A port that could not start is still returned (never open: the stream's ring keeps the
+        // latest lines) and `failure` says why; empty when it started.
+        IStreamPort EnableSessionPort(Scheduler scheduler, out ReadOnlySpan<byte> failure);
     }
 }

@@ -56,8 +56,9 @@ namespace ChargePoint.Boards
         }
 
         // UART1 (QEMU's second -serial) carries the session stream in place of USB.
-        public IStreamPort EnableSessionPort(Scheduler scheduler)
+        public IStreamPort EnableSessionPort(Scheduler scheduler, out ReadOnlySpan<byte> failure)
         {
+            failure = ReadOnlySpan<byte>.Empty;
             _sessionUart.Initialize(SystemClockHz, ConsoleBaud);
             return _sessionUart;
         }

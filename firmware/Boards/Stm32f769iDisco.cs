@@ -5,6 +5,7 @@ using ChargePoint.Core.Scheduling;
 using ChargePoint.Core.SessionLog;
 using ChargePoint.Core.Storage;
 using ChargePoint.Core.Time;
+using ChargePoint.Core.Usb;
 using ChargePoint.Drivers;
 using Internal.Runtime;
 
@@ -100,41 +101,39 @@ namespace ChargePoint.Boards
             NetworkInterrupt.Attach(_network, EthIrq, NetworkPriority);
         }
 
-        // The session stream's port: USB CDC-ACM on OTG_HS once the USB stack is in; until then a
-        // port no host ever opens (the stream's ring overwrites, counting the loss).
-        public IStreamPort EnableSessionPort(Scheduler scheduler) => new ClosedPort();
-
-        private sealed class ClosedPort : IStreamPort
-        {
-            public bool IsOpen => false;
-            public int Write(ReadOnlySpan<byte> data) => 0;
-        }
-
-        // Boot, before the heap is sealed (Start allocates the port's event queue and its DMA
-        // block): the USB OTG_HS port the device core drives (IUsbPort), started and soft-
-        // disconnected, its interrupt attached; `taskId` is the device core's task, which every
-        // USB event signals. The ULPI pins are routed here. Clocks: nothing beyond what
-        // Initialize set up. The port gates on its own AHB clock and the ULPI clock (RCC_AHB1ENR
-        // OTGHSEN, OTGHSULPIEN, RM0410 5.3.10). PLL48CLK (the PLLQ output, 48 MHz) serves OTG_FS
-        // and OTG_HS only when OTG_HS runs on its embedded full-speed PHY. With the USB3320 on
-        // ULPI, the PHY side runs on the 60 MHz ULPI_CK the PHY drives into PA5 (the USB3320 makes
-        // it from its own reference clock on the board). The AHB side needs HCLK of at least 30 MHz
-        // for high speed; it gets 216 MHz. RCC_AHB1LPENR keeps both clocks running in Sleep
-        // (OTGHSLPEN and OTGHSULPILPEN are set at reset), so the idle loop's WFI does not stop USB.
-        // A port that cannot start (most likely no ULPI clock: PHY unpowered or held in reset) is
-        // returned with IsStarted false and its Failure. Nothing panics: the charge point works
-        // without its USB log, and the caller decides what to print.
-        public DwcOtgHs CreateUsbPort(Scheduler scheduler, int taskId)
+        // The session stream's port: USB CDC-ACM (class) on the device core on OTG_HS (port), the
+        // CDC function its own scheduler task, which every USB event signals. Boot, before the
+        // heap is sealed (the port's event queue and DMA block, the class's transmit buffers).
+        // The ULPI pins are routed here. Clocks: nothing beyond what Initialize set up. The port
+        // gates on its own AHB clock and the ULPI clock (RCC_AHB1ENR OTGHSEN, OTGHSULPIEN, RM0410
+        // 5.3.10). PLL48CLK (the PLLQ output, 48 MHz) serves OTG_HS only when it runs on its
+        // embedded full-speed PHY. With the USB3320 on ULPI, the PHY side runs on the 60 MHz
+        // ULPI_CK the PHY drives into PA5 (made from its own reference clock on the board). The
+        // AHB side needs HCLK of at least 30 MHz for high speed; it gets 216 MHz. RCC_AHB1LPENR
+        // keeps both clocks running in Sleep (OTGHSLPEN and OTGHSULPILPEN are set at reset), so the
+        // idle loop's WFI does not stop USB. The port's DMA is a bus-matrix master like the ETH
+        // DMA: it reaches the heap in DTCM through the AHBS port (see the class comment).
+        // A port that cannot start (most likely no ULPI clock: PHY unpowered or held in reset)
+        // gives a stream port that is never open, and `failure` says why: the charge point works
+        // without its USB log.
+        public IStreamPort EnableSessionPort(Scheduler scheduler, out ReadOnlySpan<byte> failure)
         {
             ConfigureUlpiPins();
             var port = new DwcOtgHs(new MmioBus());
-            port.Start(scheduler, taskId);
+            var uniqueId = new byte[UniqueIdBytes];
+            ReadUniqueId(uniqueId);
+            var device = new UsbDevice(port, uniqueId, "SharpCharge"u8, "SharpCharge Session Log"u8);
+            var cdc = new CdcAcm(device);
+            cdc.Start(scheduler, scheduler.Add(cdc)); // starts the port, then soft-connects
+            failure = port.Failure;
             if (port.IsStarted) UsbInterrupt.Attach(port, OtgHsIrq, UsbPriority);
-            return port;
+            else if (failure.IsEmpty) failure = "usb: the port did not start"u8;
+            if (failure.IsEmpty && !cdc.IsRegistered) failure = "usb: the CDC-ACM descriptors did not fit the device"u8;
+            return cdc;
         }
 
-        // The 96-bit unique device ID (RM0410 45.1), byte 0 first: for a USB serial number.
-        public static void ReadUniqueId(Span<byte> destination)
+        // The 96-bit unique device ID (RM0410 45.1), byte 0 first: for the USB serial number.
+        private static void ReadUniqueId(Span<byte> destination)
         {
             for (int i = 0; i < UniqueIdBytes && i < destination.Length; i++)
                 destination[i] = (byte)(Mmio.Read32(UniqueIdBase + (uint)(i & ~3)) >> ((i & 3) * 8));

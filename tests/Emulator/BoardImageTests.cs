@@ -34,6 +34,33 @@ namespace ChargePoint.Tests.Emulator
         }
 
         [Fact]
+        public void Stm32_image_streams_the_session_log_over_its_own_usb_stack()
+        {
+            // Class -> device core -> port, the port's interrupt, and the board handing the CDC
+            // function to the stream; the QEMU image has no USB controller and links none of it.
+            var stm32 = Repo.Symbols(Repo.Image("stm32f769i-disco"));
+            foreach (string symbol in new[]
+            {
+                "firmware_ChargePoint_Boards_Stm32f769iDisco__EnableSessionPort",
+                "firmware_ChargePoint_Core_Usb_CdcAcm__Run",
+                "firmware_ChargePoint_Core_Usb_CdcAcm__Write",
+                "firmware_ChargePoint_Core_Usb_UsbDevice__Poll",
+                "firmware_ChargePoint_Drivers_DwcOtgHs__Start",
+                "firmware_ChargePoint_Drivers_DwcOtgHs__HandleInterrupt",
+                "firmware_ChargePoint_Drivers_UsbInterrupt__OnInterrupt",
+            })
+                Assert.Contains(symbol, stm32.Keys);
+            var mps2 = Repo.Symbols(Repo.Image("mps2-an500"));
+            Assert.DoesNotContain("firmware_ChargePoint_Drivers_DwcOtgHs__Start", mps2.Keys);
+            Assert.DoesNotContain("firmware_ChargePoint_Core_Usb_CdcAcm__Run", mps2.Keys);
+
+            byte[] bin = File.ReadAllBytes(Path.ChangeExtension(Repo.Image("stm32f769i-disco"), ".bin"));
+            string text = System.Text.Encoding.ASCII.GetString(bin);
+            Assert.Contains("USB High-Speed enabled - demonstrating fast data logging", text);
+            Assert.Contains("SharpCharge Session Log", text);
+        }
+
+        [Fact]
         public void Stm32_receive_data_register_is_read_as_a_word()
         {
             // USART_RDR is at offset 0x24: a narrowed read would show as `ldrb ... #36`.
