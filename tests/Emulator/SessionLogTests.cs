@@ -224,6 +224,7 @@ namespace ChargePoint.Tests.Emulator
             int init = console.IndexOf("<inf> main: Initializing UART1 session logger (in place of USB High-Speed CDC ACM)...\r\n", StringComparison.Ordinal);
             Check(init > 0 && console.IndexOf("<inf> main: UART1 enabled - demonstrating fast data logging\r\n", init, StringComparison.Ordinal) > init,
                 "the console announces the logger, then the port");
+            CheckWithLogview(meters, 0);
         }
 
         [Fact]
@@ -265,6 +266,19 @@ namespace ChargePoint.Tests.Emulator
             Check(summary[4] == $"High-rate samples: {total} at 1000 Hz per connector, 0 bytes dropped", $"\"{summary[4]}\" counts {total} samples, 0 dropped");
             Check(Figure(summary, @"^Total meter readings: (\d+)$") == lines.Count(l => Meter.IsMatch(l)), "the readings counted");
             Check(Figure(summary, @"^USB data transferred: (\d+) bytes$") == summaryAt, $"USB data transferred: {summaryAt} bytes");
+            CheckWithLogview(lines.Count(l => Meter.IsMatch(l)), total);
+        }
+
+        // tools/logview on the captured stream, as `make logview` runs it: no problem found, one
+        // CSV row per [METER] line and per sample, and a plot.
+        private void CheckWithLogview(int meterLines, long samples)
+        {
+            string outDir = Path.Combine(_folder, "logview");
+            var (code, output) = ChargePoint.Tests.Tools.LogviewTests.RunTool(SessionLogPath, "--out", outDir, "--plain");
+            Check(code == 0 && output.Contains("problems: none", StringComparison.Ordinal), $"logview found no problem (exit {code}):\n{output}");
+            Check(File.ReadAllLines(Path.Combine(outDir, "meter.csv")).Length == meterLines + 1, "meter.csv: a header and one row per [METER] line");
+            if (samples > 0) Check(File.ReadAllLines(Path.Combine(outDir, "hr.csv")).Length == samples + 1, "hr.csv: a header and one row per sample");
+            Check(new FileInfo(Path.Combine(outDir, "session.png")).Length > 10_000 && File.Exists(Path.Combine(outDir, "session.svg")), "the plot as PNG and SVG");
         }
     }
 }

@@ -16,7 +16,7 @@ namespace ChargePoint.Tests.Tools
 {
     // tools/logview: its parser and checks (compiled in here from tools/logview/Session), then the
     // real tool run on files and a socket. The streams are made here, line by line as
-    // /tmp/notes/format.md fixes them, the seed's example byte for byte.
+    // the README's "Session stream" section fixes them, the seed's example byte for byte.
     public sealed class LogviewTests
     {
         // The seed's USB CDC ACM example (origin-zephyr-ocpp-sample.rst), its "..." left out.
@@ -492,7 +492,7 @@ namespace ChargePoint.Tests.Tools
             }
         }
 
-        private static (int ExitCode, string Output) RunTool(params string[] args) =>
+        internal static (int ExitCode, string Output) RunTool(params string[] args) =>
             Repo.Run("dotnet", new[] { ToolDll() }.Concat(args), TimeSpan.FromMinutes(2));
 
         // The tool running beside the test (follow, socket), its output collected as it comes.
