@@ -155,13 +155,17 @@ size: $(ELF)
 #   CS_URL=ws://host:port/path  CP_ID=...  CP_PASSWORD=...  NET_IP=dhcp|a.b.c.d  NET_MASK=...
 #   NET_GW=...  DNS=auto|a.b.c.d  DNS_PORT=...  SNTP=host  SNTP_PORT=...
 #   DEMO=on|off  DEMO_AUTH_S=10  DEMO_CHARGE_S=50   (the seed's demo session and its timings)
+#   USBLOG_TS=on|off  USBLOG_HZ=0..1000  USBLOG_METER_S=1   (the session stream: timestamps,
+#   high-rate samples per connector and second, seconds between [METER] readings)
 CONFIG_OPTIONS := $(if $(CS_URL),--cs-url '$(CS_URL)') $(if $(CP_ID),--cp-id '$(CP_ID)') \
                   $(if $(CP_PASSWORD),--password '$(CP_PASSWORD)') $(if $(NET_IP),--ip '$(NET_IP)') \
                   $(if $(NET_MASK),--netmask '$(NET_MASK)') $(if $(NET_GW),--gateway '$(NET_GW)') \
                   $(if $(DNS),--dns '$(DNS)') $(if $(DNS_PORT),--dns-port '$(DNS_PORT)') \
                   $(if $(SNTP),--sntp '$(SNTP)') $(if $(SNTP_PORT),--sntp-port '$(SNTP_PORT)') \
                   $(if $(DEMO),--demo '$(DEMO)') $(if $(DEMO_AUTH_S),--demo-auth-s '$(DEMO_AUTH_S)') \
-                  $(if $(DEMO_CHARGE_S),--demo-charge-s '$(DEMO_CHARGE_S)')
+                  $(if $(DEMO_CHARGE_S),--demo-charge-s '$(DEMO_CHARGE_S)') \
+                  $(if $(USBLOG_TS),--usblog-ts '$(USBLOG_TS)') $(if $(USBLOG_HZ),--usblog-hz '$(USBLOG_HZ)') \
+                  $(if $(USBLOG_METER_S),--usblog-meter-s '$(USBLOG_METER_S)')
 CONFIG_BLOCK   := $(BUILD)/config.bin
 CONFIG_ADDRESS_mps2-an500       := 0x003FF000
 CONFIG_ADDRESS_stm32f769i-disco := 0x081C0000

@@ -15,7 +15,7 @@
   -LogviewFollow -LogviewArgs. monitor-usb (USB_TTY): -UsbTty.
   Configuration block (the Makefile's CS_URL, CP_ID, CP_PASSWORD, NET_IP, NET_MASK, NET_GW, DNS,
   DNS_PORT, SNTP, SNTP_PORT): -CsUrl -CpId -CpPassword -NetIp -NetMask -NetGw -Dns -DnsPort -Sntp
-  -SntpPort -Demo -DemoAuthS -DemoChargeS. run loads it into QEMU and flash programs it; only the
+  -SntpPort -Demo -DemoAuthS -DemoChargeS -UsblogTs -UsblogHz -UsblogMeterS. run loads it into QEMU and flash programs it; only the
   values given go into it. run starts the local central system (tools/csms) unless -Csms 0.
 #>
 param(
@@ -44,6 +44,9 @@ param(
     [string]$Demo = '',
     [string]$DemoAuthS = '',
     [string]$DemoChargeS = '',
+    [string]$UsblogTs = '',
+    [string]$UsblogHz = '',
+    [string]$UsblogMeterS = '',
     [ValidateSet('0', '1')]
     [string]$Csms = '1'
 )
@@ -212,7 +215,8 @@ $ConfigOptions = @()
 foreach ($option in @(@('--cs-url', $CsUrl), @('--cp-id', $CpId), @('--password', $CpPassword), @('--ip', $NetIp),
         @('--netmask', $NetMask), @('--gateway', $NetGw), @('--dns', $Dns), @('--dns-port', $DnsPort),
         @('--sntp', $Sntp), @('--sntp-port', $SntpPort), @('--demo', $Demo), @('--demo-auth-s', $DemoAuthS),
-        @('--demo-charge-s', $DemoChargeS))) {
+        @('--demo-charge-s', $DemoChargeS), @('--usblog-ts', $UsblogTs), @('--usblog-hz', $UsblogHz),
+        @('--usblog-meter-s', $UsblogMeterS))) {
     if ($option[1]) { $ConfigOptions += $option }
 }
 

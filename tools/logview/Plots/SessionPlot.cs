@@ -77,6 +77,10 @@ namespace ChargePoint.Logview.Plots
                 highRate.Title("high-rate samples ([HR] lines)", 12);
                 highRate.YLabel("power (W)");
                 highRate.XLabel("uptime (s, from the samples)");
+                // From 0 up as above: a steady power is a flat line, not ticks a milliwatt apart.
+                highRate.Axes.AutoScaleY();
+                AxisLimits hr = highRate.Axes.GetLimits();
+                if (hr.Bottom >= 0 && hr.Top > 0) highRate.Axes.SetLimitsY(0, hr.Top * 1.08);
             }
 
             foreach (Plot plot in multiplot.GetPlots())
