@@ -16,6 +16,7 @@ namespace ChargePoint.Tests.Emulator
     // demo session against the local central system: the seed's lines, line by line, in the seed's
     // order, and a summary whose figures are what the file holds.
     [Trait("Category", "Emulator")]
+    [Collection(RealTimeCollection.Name)]
     public class SessionLogTests : IDisposable
     {
         private const string Cp = "CP001";
