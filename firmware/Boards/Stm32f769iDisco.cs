@@ -217,15 +217,15 @@ namespace ChargePoint.Boards
         {
             Mmio.SetBits(RccAhb1Enr, (1u << 0) | (1u << 2) | (1u << 6)); // GPIOAEN, GPIOCEN, GPIOGEN
             Mmio.Read32(RccAhb1Enr);
-            ConfigureAlternateFunction(GpioABase, 1);
-            ConfigureAlternateFunction(GpioABase, 2);
-            ConfigureAlternateFunction(GpioABase, 7);
-            ConfigureAlternateFunction(GpioCBase, 1);
-            ConfigureAlternateFunction(GpioCBase, 4);
-            ConfigureAlternateFunction(GpioCBase, 5);
-            ConfigureAlternateFunction(GpioGBase, 11);
-            ConfigureAlternateFunction(GpioGBase, 13);
-            ConfigureAlternateFunction(GpioGBase, 14);
+            ConfigureAlternateFunction(GpioABase, 1, AlternateFunctionEthernet);
+            ConfigureAlternateFunction(GpioABase, 2, AlternateFunctionEthernet);
+            ConfigureAlternateFunction(GpioABase, 7, AlternateFunctionEthernet);
+            ConfigureAlternateFunction(GpioCBase, 1, AlternateFunctionEthernet);
+            ConfigureAlternateFunction(GpioCBase, 4, AlternateFunctionEthernet);
+            ConfigureAlternateFunction(GpioCBase, 5, AlternateFunctionEthernet);
+            ConfigureAlternateFunction(GpioGBase, 11, AlternateFunctionEthernet);
+            ConfigureAlternateFunction(GpioGBase, 13, AlternateFunctionEthernet);
+            ConfigureAlternateFunction(GpioGBase, 14, AlternateFunctionEthernet);
 
             Mmio.SetBits(RccApb2Enr, 1u << 14);                  // SYSCFGEN
             Mmio.Read32(RccApb2Enr);
@@ -236,14 +236,14 @@ namespace ChargePoint.Boards
             Mmio.ClearBits(RccAhb1Rstr, 1u << 25);
         }
 
-        private static void ConfigureAlternateFunction(uint port, int pin)
+        private static void ConfigureAlternateFunction(uint port, int pin, uint alternateFunction)
         {
             int two = pin * 2;
             Mmio.Modify(port + GpioModer, 3u << two, 2u << two);   // alternate function
             Mmio.Modify(port + GpioOspeedr, 3u << two, 3u << two); // very high speed
             uint afr = pin < 8 ? GpioAfrl : GpioAfrh;
             int four = (pin & 7) * 4;
-            Mmio.Modify(port + afr, 0xFu << four, AlternateFunctionEthernet << four);
+            Mmio.Modify(port + afr, 0xFu << four, alternateFunction << four);
         }
 
         // The USB3320's ULPI bus as the DISCO board wires it: PA5 CK, PA3 D0, PB0 D1, PB1 D2,
@@ -258,28 +258,18 @@ namespace ChargePoint.Boards
             // GPIOAEN, GPIOBEN, GPIOCEN, GPIOHEN, GPIOIEN (RM0410 5.3.10)
             Mmio.SetBits(RccAhb1Enr, (1u << 0) | (1u << 1) | (1u << 2) | (1u << 7) | (1u << 8));
             Mmio.Read32(RccAhb1Enr);
-            ConfigureUlpiPin(GpioABase, 3);
-            ConfigureUlpiPin(GpioABase, 5);
-            ConfigureUlpiPin(GpioBBase, 0);
-            ConfigureUlpiPin(GpioBBase, 1);
-            ConfigureUlpiPin(GpioBBase, 5);
-            ConfigureUlpiPin(GpioBBase, 10);
-            ConfigureUlpiPin(GpioBBase, 11);
-            ConfigureUlpiPin(GpioBBase, 12);
-            ConfigureUlpiPin(GpioBBase, 13);
-            ConfigureUlpiPin(GpioCBase, 0);
-            ConfigureUlpiPin(GpioHBase, 4);
-            ConfigureUlpiPin(GpioIBase, 11);
-        }
-
-        private static void ConfigureUlpiPin(uint port, int pin)
-        {
-            int two = pin * 2;
-            Mmio.Modify(port + GpioModer, 3u << two, 2u << two);   // alternate function
-            Mmio.Modify(port + GpioOspeedr, 3u << two, 3u << two); // very high speed
-            uint afr = pin < 8 ? GpioAfrl : GpioAfrh;
-            int four = (pin & 7) * 4;
-            Mmio.Modify(port + afr, 0xFu << four, AlternateFunctionUlpi << four);
+            ConfigureAlternateFunction(GpioABase, 3, AlternateFunctionUlpi);
+            ConfigureAlternateFunction(GpioABase, 5, AlternateFunctionUlpi);
+            ConfigureAlternateFunction(GpioBBase, 0, AlternateFunctionUlpi);
+            ConfigureAlternateFunction(GpioBBase, 1, AlternateFunctionUlpi);
+            ConfigureAlternateFunction(GpioBBase, 5, AlternateFunctionUlpi);
+            ConfigureAlternateFunction(GpioBBase, 10, AlternateFunctionUlpi);
+            ConfigureAlternateFunction(GpioBBase, 11, AlternateFunctionUlpi);
+            ConfigureAlternateFunction(GpioBBase, 12, AlternateFunctionUlpi);
+            ConfigureAlternateFunction(GpioBBase, 13, AlternateFunctionUlpi);
+            ConfigureAlternateFunction(GpioCBase, 0, AlternateFunctionUlpi);
+            ConfigureAlternateFunction(GpioHBase, 4, AlternateFunctionUlpi);
+            ConfigureAlternateFunction(GpioIBase, 11, AlternateFunctionUlpi);
         }
 
         // A locally administered unicast address (first byte 0x02) from the unique ID: its 12
@@ -287,13 +277,11 @@ namespace ChargePoint.Boards
         // wafer, whose IDs differ only in the X/Y coordinates (ID bytes 0-3), never share an address.
         private static byte[] DeriveMacAddress()
         {
+            var id = new byte[UniqueIdBytes];
+            ReadUniqueId(id);
             var mac = new byte[6];
             mac[0] = 0x02;
-            for (int i = 0; i < UniqueIdBytes; i++)
-            {
-                uint word = Mmio.Read32(UniqueIdBase + (uint)(i & ~3));
-                mac[1 + i % 5] ^= (byte)(word >> ((i & 3) * 8));
-            }
+            for (int i = 0; i < UniqueIdBytes; i++) mac[1 + i % 5] ^= id[i];
             return mac;
         }
     }

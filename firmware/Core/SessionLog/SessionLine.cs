@@ -36,6 +36,14 @@ namespace ChargePoint.Core.SessionLog
         public static ReadOnlySpan<byte> Header =>
             "=== OCPP USB High-Speed Logger ===\r\nThis showcases USB High-Speed (480 Mbps) data transfer\r\nLogging charging session data in real-time\r\n\r\n"u8;
 
+        // An event line: its timestamp prefix first when the stream has them.
+        private static LineText Begin(Span<byte> destination, long stamp)
+        {
+            var line = new LineText(destination);
+            if (stamp != NoTimestamp) line.Timestamp(stamp);
+            return line;
+        }
+
         public static int Lost(Span<byte> destination, long bytes)
         {
             var line = new LineText(destination);
@@ -47,8 +55,7 @@ namespace ChargePoint.Core.SessionLog
 
         public static int Start(Span<byte> destination, long stamp, int connector, ReadOnlySpan<byte> idTag)
         {
-            var line = new LineText(destination);
-            if (stamp != NoTimestamp) line.Timestamp(stamp);
+            LineText line = Begin(destination, stamp);
             line.Append("[START] Connector "u8);
             line.Append(connector);
             line.Append(": ID="u8);
@@ -59,8 +66,7 @@ namespace ChargePoint.Core.SessionLog
         // `zephyrStatus`: Zephyr's number of the central system's AuthorizationStatus (Accepted 1).
         public static int Authorization(Span<byte> destination, long stamp, int connector, bool accepted, int zephyrStatus)
         {
-            var line = new LineText(destination);
-            if (stamp != NoTimestamp) line.Timestamp(stamp);
+            LineText line = Begin(destination, stamp);
             line.Append("[AUTH] Connector "u8);
             line.Append(connector);
             line.Append(accepted ? ": Authorized (status="u8 : ": Not authorized (status="u8);
@@ -71,8 +77,7 @@ namespace ChargePoint.Core.SessionLog
 
         public static int MeterReading(Span<byte> destination, long stamp, int connector, long energyWh, long number)
         {
-            var line = new LineText(destination);
-            if (stamp != NoTimestamp) line.Timestamp(stamp);
+            LineText line = Begin(destination, stamp);
             line.Append("[METER] Conn"u8);
             line.Append(connector);
             line.Append(": "u8);
@@ -85,8 +90,7 @@ namespace ChargePoint.Core.SessionLog
 
         public static int Stop(Span<byte> destination, long stamp, int connector)
         {
-            var line = new LineText(destination);
-            if (stamp != NoTimestamp) line.Timestamp(stamp);
+            LineText line = Begin(destination, stamp);
             line.Append("[STOP] Connector "u8);
             line.Append(connector);
             line.Append(": Session ended"u8);
